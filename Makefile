@@ -1,0 +1,40 @@
+# `make` builds the localized site offline; `make test` runs the whole test suite offline.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+L10N   := $(BIN)/l10n
+
+.PHONY: all site extract update translate build check stats serve test system-deps bench clean
+
+all: site
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python 3.11 or newer is needed (PYTHON=$(PYTHON))")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+site: $(STAMP)
+	$(L10N) extract
+	$(L10N) update
+	$(L10N) translate
+	$(L10N) build
+	$(L10N) check
+
+extract update translate build check stats: $(STAMP)
+	$(L10N) $@
+
+serve: $(STAMP)
+	$(L10N) serve
+
+system-deps:
+	@sh .ci/system-deps
+
+test: $(STAMP) system-deps
+	@$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit code 5): the suite is missing or misconfigured" >&2; exit 1; fi; \
+	exit $$rc
+
+clean:
+	rm -rf output .cache locales/*/LC_MESSAGES/*.mo

@@ -1,0 +1,1 @@
+"""A localization pipeline for Markdown pages with a medical disclaimer gate."""

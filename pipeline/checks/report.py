@@ -1,0 +1,71 @@
+"""``l10n check``: the check registry over every catalog, and the disclaimer gate over catalogs
+and over the pages in ``output/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import Config, html_tag
+from ..render import render_inline
+from ..source import load_pages
+from .base import ERROR, WARNING, Finding
+from .gate import page_problems, visible_text
+from .project import assess
+
+GATE = "disclaimer-gate"
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    findings: tuple[Finding, ...]
+    catalogs: int
+    pages_checked: int
+
+    @property
+    def failed(self) -> bool:
+        return any(f.severity == ERROR for f in self.findings)
+
+
+def check_project(config: Config, locales: tuple[str, ...] | None = None) -> CheckReport:
+    pages = load_pages(config)
+    states = assess(config, locales)
+    findings: list[Finding] = [f for state in states.values() for f in state.findings]
+    output = config.output_dir
+    built = output.is_dir()
+    pages_checked = 0
+
+    def rendered(locale: str, slug: str, expected: str, msgid: str) -> None:
+        nonlocal pages_checked
+        path = output / html_tag(locale) / f"{slug}.html"
+        file = config.relative(path)
+        if not path.is_file():
+            findings.append(Finding(locale, file, 1, "disclaimer", msgid, GATE, ERROR,
+                                    "the page passes the gate but is missing from output/ (run `l10n build`)"))
+            return
+        pages_checked += 1
+        for problem in page_problems(path.read_text(encoding="utf-8"), visible_text(render_inline(expected))):
+            findings.append(Finding(locale, file, 1, "disclaimer", msgid, GATE, ERROR, problem))
+
+    for page in pages:
+        disclaimer = page.disclaimer.msgid
+        if built and locales is None:
+            rendered(config.source_locale, page.slug, disclaimer, disclaimer)
+        for locale, state in states.items():
+            verdict = state.verdict(page)
+            entry = state.catalog.find(disclaimer, msgctxt="disclaimer") if state.catalog is not None else None
+            line = entry.linenum if entry is not None else 1
+            if verdict.disclaimer_problems:
+                for problem in verdict.disclaimer_problems:
+                    findings.append(Finding(locale, state.file, line, "disclaimer", disclaimer, GATE, ERROR,
+                                            f"{page.slug}: withheld: {problem}"))
+                path = output / html_tag(locale) / f"{page.slug}.html"
+                if path.exists():
+                    findings.append(Finding(locale, config.relative(path), 1, "disclaimer", disclaimer, GATE, ERROR,
+                                            "a withheld page is present in output/ (run `l10n build`)"))
+            elif not verdict.publishable(config.publish_threshold):
+                findings.append(Finding(locale, state.file, line, None, page.fields["title"], "publish-threshold", WARNING,
+                                        f"{page.slug}: {verdict.percent:.0f}% approved, below the publish threshold "
+                                        f"of {config.publish_threshold:g}%: not published"))
+            elif built:
+                rendered(locale, page.slug, state.approved()[("disclaimer", disclaimer)], disclaimer)
+    return CheckReport(tuple(findings), len(states), pages_checked)

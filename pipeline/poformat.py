@@ -1,0 +1,559 @@
+"""Write a polib catalog byte-for-byte as GNU ``msgcat`` (gettext 0.21) does.
+
+The layout follows gettext-tools/src/write-po.c; string wrapping follows its
+``wrap()`` on top of libunistring 1.0's ``ulc_width_linebreaks``.  The
+Unicode data comes from libraries (``uniseg`` line-break classes, ``wcwidth``
+and ``unicodedata`` widths); what is ported here is libunistring's algorithm,
+which is a simplified UAX #14 (pair table, no dictionary for Thai).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import polib
+import wcwidth
+from uniseg.linebreak import line_break
+
+__all__ = ["format_catalog"]
+
+# Break values, as libunistring's UC_BREAK_*.
+_UNDEFINED, _PROHIBITED, _POSSIBLE, _MANDATORY, _CR_BEFORE_LF = 0, 1, 2, 3, 5
+
+# libunistring's line-break classes; the first 33 index its pair table.
+_CLASSES = ("WJ GL B2 BA BB HY CL CP1 CP2 EX IN NS OP1 OP2 QU IS NU PO PR SY "
+            "AL H2 H3 ID1 ID2 JL JV JT HL RI ZWJ EB EM").split()
+_C = {name: i for i, name in enumerate(_CLASSES)}
+_BK, _CR, _LF, _CM, _ZW, _SP = 33, 34, 35, 36, 37, 38
+_HL_BA = 100  # pseudo class: Hebrew letter followed by hyphen/break-after
+_AL, _RI, _ZWJ, _HL = _C["AL"], _C["RI"], _C["ZWJ"], _C["HL"]
+
+# libunistring 1.0 lib/unilbrk/lbrktables.c: row = class before the break,
+# column = class after it (same order as _CLASSES).  D = direct break,
+# I = break only after spaces, P = prohibited.
+_PAIRS = """
+PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII
+PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII
+PIPIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PDDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PIIIIIPPPPIIIIIPIIIPIIIIIIIIIIIII
+PDDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD
+PIDIDIPPPPIPDDIPDIIPDDDDDDDDDDDDD
+PIDIDIPPPPIIDDIPIIIPIDDDDDDDIDIDD
+PIDIDIPPPPIIDDIPDIIPDDDDDDDDDDDDD
+PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP
+PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP
+PIIIIIPPPPIIPPIPIIIPIIIIIIIIIIIII
+PIDIDIPPPPIIDDIPIDDPDDDDDDDDDDDDD
+PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD
+PIDIDIPPPPIIIIIPIDDPIDDDDDDDIDIDD
+PIDIDIPPPPIIIIIPIDDPIIIIIIIIIDIII
+PIDIDIPPPPIIDDIPIDDPDDDDDDDDIDDDD
+PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI
+PIDIDIPPPPIIDDIPDIDPDIIDDIIDDDDDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDIIDDDDD
+PIDIDIPPPPIIDDIPDIDPDDDDDDDIDDDDD
+PIDIDIPPPPIIIDIPIIIPIDDDDDDDIDIDD
+PIDIDIPPPPIIDDIPDDDPDDDDDDDDDDDDD
+PIDIDIPPPPIIIDIPIIIPIDDIIDDDIDIII
+PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDI
+PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD
+""".split()
+
+# Unicode classes that libunistring 1.0 folds into others.  SA (Thai, Lao,
+# ...) becomes AL: libunistring has no dictionary, so it never breaks inside
+# a Thai run.  AK/AP/AS/VF/VI/HH are newer than Unicode 14 and were AL/BA.
+_FOLD = {"NL": _BK, "BK": _BK, "CR": _CR, "LF": _LF, "CM": _CM, "ZW": _ZW,
+         "SP": _SP, "CJ": _C["NS"], "CB": _C["ID1"], "ID": _C["ID1"],
+         "AI": _AL, "SA": _AL, "XX": _AL, "SG": _AL, "AK": _AL, "AP": _AL,
+         "AS": _AL, "VF": _AL, "VI": _AL, "HH": _C["BA"]}
+
+
+@lru_cache(maxsize=4096)
+def _lb_class(ch: str) -> int:
+    """libunistring line-break class of ``ch``."""
+    name = line_break(ch).value
+    cat = unicodedata.category(ch)
+    # uniseg follows a newer Unicode than libunistring 1.0 (Unicode 14):
+    # map back the classes that changed since, by general category.
+    if name in ("VI", "VF"):
+        return _CM
+    if name in ("AS", "AK", "AP") and cat == "Nd":
+        return _C["NU"]
+    if name == "NU" and cat == "Cf":
+        return _AL
+    if name in ("OP", "CP"):
+        # libunistring splits brackets by East Asian width (UAX #14 LB30).
+        wide = unicodedata.east_asian_width(ch) in ("W", "F", "H")
+        return _C[name + ("2" if wide else "1")]
+    if name in _FOLD:
+        return _FOLD[name]
+    return _C[name]
+
+
+@lru_cache(maxsize=4096)
+def _char_width(ch: str) -> int:
+    """Columns of ``ch`` as libunistring's uc_width (-1 for controls)."""
+    cat = unicodedata.category(ch)
+    if cat == "Cf":
+        return 0  # libunistring counts every format char (even U+00AD) as 0
+    width = wcwidth.wcwidth(ch)
+    if width < 0 or (width == 0 and cat != "Mc"):  # spacing marks take room
+        return width
+    # Double width from the East Asian Width data, as libunistring does;
+    # wcwidth widens a few more (regional indicators, hexagrams).
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _possible_breaks(text: str) -> list[int]:
+    """Port of libunistring's u8_possible_linebreaks_v2, one value a char."""
+    out: list[int] = []
+    prev = last = _BK  # class of the last char / last non-space char
+    seen_space = False
+    ri_count = 0
+    for ch in text:
+        prop = _lb_class(ch)
+        if prop in (_BK, _LF, _CR):
+            brk = _MANDATORY
+            if prev == _CR and prop == _LF:
+                out[-1] = _CR_BEFORE_LF
+            prev, last, seen_space = prop, _BK, False
+        else:
+            if prop == _SP:
+                brk, seen_space = _PROHIBITED, True
+            elif prop == _ZW:
+                brk, last, seen_space = _PROHIBITED, _ZW, False
+            elif prop in (_CM, _ZWJ):
+                if last == _BK:
+                    brk, last, seen_space = _PROHIBITED, _AL, False
+                elif last == _ZW or seen_space:
+                    brk, last, seen_space = _POSSIBLE, _AL, False
+                else:
+                    brk = _PROHIBITED  # X CM behaves as X
+            else:
+                if last == _BK:
+                    brk = _PROHIBITED
+                elif last == _ZW:
+                    brk = _POSSIBLE
+                elif prev == _ZWJ or prev == _HL_BA:
+                    brk = _PROHIBITED
+                elif last == _RI and prop == _RI:
+                    brk = _POSSIBLE if seen_space or ri_count % 2 == 0 else _PROHIBITED
+                else:
+                    rule = _PAIRS[last][prop]
+                    if rule == "D" or (rule == "I" and seen_space):
+                        brk = _POSSIBLE
+                    else:
+                        brk = _PROHIBITED
+                last, seen_space = prop, False
+            prev = _HL_BA if prev == _HL and prop in (_C["HY"], _C["BA"]) else prop
+        ri_count = ri_count + 1 if prop == _RI else 0
+        out.append(brk)
+    return out
+
+
+def _width_breaks(text: str, overrides: list[int], width: int, start: int) -> list[bool]:
+    """Port of u8_width_linebreaks: True where a line break is inserted."""
+    brks = _possible_breaks(text)
+    result = [False] * len(text)
+    last_p = None
+    last_col, piece = start, 0
+    for i, ch in enumerate(text):
+        brk = overrides[i] if overrides[i] != _UNDEFINED else brks[i]
+        if brk in (_POSSIBLE, _MANDATORY, _CR_BEFORE_LF):
+            # An atomic piece ends here; if it overflows, break before it.
+            if last_p is not None and last_col + piece > width:
+                result[last_p] = True
+                last_col = 0
+        if brk in (_MANDATORY, _CR_BEFORE_LF):
+            last_p, last_col, piece = None, 0, 0
+        else:
+            if brk == _POSSIBLE:
+                last_p, last_col, piece = i, last_col + piece, 0
+            w = _char_width(ch)
+            if w >= 0:
+                piece += w
+    if last_p is not None and last_col + piece > width:
+        result[last_p] = True
+    return result
+
+
+# ---------------------------------------------------------------- flags ----
+
+# gettext 0.21 message.c format_language[], in the order GNU writes them.
+_FORMATS = ("c objc python python-brace java java-printf csharp javascript "
+            "scheme lisp elisp librep ruby sh awk lua object-pascal smalltalk "
+            "qt qt-plural kde kde-kuit boost tcl perl perl-brace php "
+            "gcc-internal gfc-internal ycp").split()
+_FLAG_SPLIT = re.compile(r"[\n \t\r\f\v,]+")
+
+
+class _Flags:
+    """An entry's flags as GNU's po_parse_comment_special reads them."""
+
+    def __init__(self, flags: list[str]):
+        self.fuzzy = False
+        self.formats: dict[str, str] = {}  # language -> yes/no/possible/impossible
+        self.range: tuple[int, int] | None = None
+        self.wrap: bool | None = None
+        self.unknown: list[str] = []
+        tokens = _FLAG_SPLIT.split(" ".join(flags))
+        tokens = [t for t in tokens if t]
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            i += 1
+            if tok == "fuzzy":
+                self.fuzzy = True
+            elif tok.endswith("-format") and self._format(tok[:-7]):
+                pass
+            elif tok == "range:" and i < len(tokens) and re.fullmatch(r"\d+\.\.\d+", tokens[i]):
+                lo, hi = (int(x) for x in tokens[i].split(".."))
+                i += 1
+                if lo <= hi:
+                    self.range = (lo, hi)
+                else:
+                    self.unknown.append(f"range: {tokens[i - 1]}")
+            elif tok in ("wrap", "no-wrap"):
+                self.wrap = tok == "wrap"
+            elif tok not in self.unknown:
+                self.unknown.append(tok)
+
+    def _format(self, spec: str) -> bool:
+        for prefix, value in (("no-", "no"), ("possible-", "possible"),
+                              ("impossible-", "impossible"), ("", "yes")):
+            if spec.startswith(prefix) and spec[len(prefix):] in _FORMATS:
+                self.formats[spec[len(prefix):]] = value
+                return True
+        return False
+
+    def line(self, show_fuzzy: bool, obsolete: bool) -> str | None:
+        """The ``#,`` line GNU writes, or None."""
+        out = ["fuzzy"] if show_fuzzy and self.fuzzy else []
+        for lang in _FORMATS:
+            value = self.formats.get(lang)
+            if value in ("yes", "possible"):
+                out.append(f"{lang}-format")
+            elif value == "no":
+                out.append(f"no-{lang}-format")
+        if self.range and not obsolete:  # GNU drops range on obsolete entries
+            out.append(f"range: {self.range[0]}..{self.range[1]}")
+        if self.wrap is False:
+            out.append("no-wrap")
+        # Flags GNU does not know (it drops them) are kept, in entry order.
+        out += self.unknown
+        return "#, " + ", ".join(out) if out else None
+
+    def directive_language(self) -> str | None:
+        """The format GNU parses to protect directives from line breaks."""
+        for lang in _FORMATS:
+            if self.formats.get(lang) in ("yes", "possible"):
+                return lang
+        return None
+
+
+# ------------------------------------------------- format directives ----
+
+def _python_directives(s: str) -> list[tuple[int, int]]:
+    """Spans of valid python-format directives, as format-python.c marks them.
+
+    GNU stops marking at the first invalid directive.
+    """
+    spans: list[tuple[int, int]] = []
+    named = unnamed = 0
+    i, n = 0, len(s)
+
+    def digits(j: int) -> int:
+        while j < n and s[j].isascii() and s[j].isdigit():
+            j += 1
+        return j
+
+    while i < n:
+        if s[i] != "%":
+            i += 1
+            continue
+        start, i = i, i + 1
+        has_name = False
+        if i < n and s[i] == "(":
+            depth, i = 0, i + 1
+            while i < n and not (s[i] == ")" and depth == 0):
+                depth += {"(": 1, ")": -1}.get(s[i], 0)
+                i += 1
+            if i >= n:
+                return spans
+            has_name, i = True, i + 1
+        while i < n and s[i] in "-+ #0":
+            i += 1
+        for star_ok in (True, False):  # width, then precision
+            if not star_ok:
+                if i < n and s[i] == ".":
+                    i += 1
+                else:
+                    break
+            if i < n and s[i] == "*":
+                i += 1
+                if named:
+                    return spans
+                unnamed += 1
+            else:
+                i = digits(i)
+        if i < n and s[i] in "hlL":
+            i += 1
+        if i >= n or s[i] not in "%csrdiuoxXeEfgG":
+            return spans
+        if has_name:
+            if unnamed:
+                return spans
+            named += 1
+        elif s[i] != "%":
+            if named:
+                return spans
+            unnamed += 1
+        spans.append((start, i))
+        i += 1
+    return spans
+
+
+def _brace_directives(s: str) -> list[tuple[int, int]]:
+    """Spans of python-brace-format directives, as format-python-brace.c."""
+    spans: list[tuple[int, int]] = []
+
+    def field(j: int, numeric_ok: bool) -> int | None:
+        m = re.compile(r"[A-Za-z_][A-Za-z_0-9]*" + (r"|[0-9]+" if numeric_ok else "")).match(s, j)
+        return m.end() if m else None
+
+    def directive(j: int, top: bool) -> int | None:
+        # s[j] == "{"; returns the index after the directive, or None on error.
+        j += 1
+        if j < len(s) and s[j] == "{":
+            return j + 1
+        name_start = j
+        j = field(j, True)
+        if j is None:
+            return None
+        while j < len(s) and s[j] in ".[":
+            if s[j] == ".":
+                j = field(j + 1, False)
+                if j is None:
+                    return None
+            else:
+                j = field(j + 1, True)
+                if j is None or j >= len(s) or s[j] != "]":
+                    return None
+                j += 1
+        if j < len(s) and s[j] == ":":
+            if not top:
+                return None
+            j += 1
+            if j < len(s) and s[j] == "{":
+                j = directive(j, False)
+                if j is None or j >= len(s) or s[j] != "}":
+                    return None
+            else:
+                m = re.compile(r"(?:.?[<>=^])?[-+ ]?#?0?[0-9]*(?:\.[0-9]*)?[bcdoxXneEfFgG%]?").match(s, j)
+                # GNU looks two chars ahead for [[fill]align]: mimic that.
+                c1 = s[j:j + 1]
+                c2 = s[j + 1:j + 2]
+                k = j + 2 if c2 in ("<", ">", "=", "^") and c2 else (
+                    j + 1 if c1 in ("<", ">", "=", "^") and c1 else j)
+                m = re.compile(r"[-+ ]?#?0?[0-9]*(?:\.[0-9]*)?[bcdoxXneEfFgG%]?").match(s, k)
+                j = m.end()
+                if j >= len(s) or s[j] != "}":
+                    return None
+        if j >= len(s) or s[j] != "}":
+            return None
+        if top:
+            spans.append((name_start - 1, j))
+        return j + 1
+
+    i = 0
+    while i < len(s):
+        if s[i] == "{":
+            nxt = directive(i, True)
+            if nxt is None:
+                return spans
+            i = nxt
+        else:
+            i += 1
+    return spans
+
+
+_DIRECTIVE_PARSERS = {"python": _python_directives, "python-brace": _brace_directives}
+
+
+# ------------------------------------------------------------- strings ----
+
+_ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t",
+            "\v": "v", "\\": "\\", '"': '"'}
+_NO_WRAP = 1 << 30  # GNU's INT_MAX page width
+
+
+def _wrap(out: list[str], prefix: str, name: str, value: str,
+          page_width: int, fmt: str | None) -> None:
+    """Append the lines of ``name "value"`` as write-po.c's wrap() does."""
+    inner = [False] * len(value)  # inside a format directive (not its start)
+    parser = _DIRECTIVE_PARSERS.get(fmt) if fmt else None
+    if parser and value:
+        for start, end in parser(value):
+            for k in range(start + 1, end + 1):
+                inner[k] = True
+
+    # Subsequent lines are `prefix"...` ; the width excludes both quotes.
+    after_break = len(prefix) + 1
+    width = page_width - 1 - after_break
+    first = True
+    pos = 0
+    while True:
+        end = value.find("\n", pos)
+        end = len(value) if end < 0 else end + 1
+        # Escape the portion; escape sequences never break inside.
+        text: list[str] = []
+        overrides: list[int] = []
+        for k in range(pos, end):
+            ch = value[k]
+            brk = _PROHIBITED if inner[k] else _UNDEFINED
+            if ch in _ESCAPES:
+                text += ["\\", _ESCAPES[ch]]
+                overrides += [brk, _PROHIBITED]
+            else:
+                text.append(ch)
+                overrides.append(brk)
+        if end > pos and value[end - 1] == "\n":
+            overrides[-2] = _PROHIBITED  # never break right before "\n"
+        portion = "".join(text)
+        while True:
+            start_col = (len(name) + 1 if first else 0)
+            breaks = _width_breaks(portion, overrides, width, start_col)
+            # A first line that would wrap, or a multi-line string, starts
+            # with an empty string so the text lines up below it.
+            if first and portion and (end < len(value) or start_col > width or any(breaks)):
+                out.append(f'{prefix}{name} ""')
+                first = False
+                continue
+            break
+        line = f"{prefix}{name} " if first else prefix
+        first = False
+        chunk_start = 0
+        for k, brk in enumerate(breaks):
+            if brk:
+                out.append(f'{line}"{portion[chunk_start:k]}"')
+                line, chunk_start = prefix, k
+        out.append(f'{line}"{portion[chunk_start:]}"')
+        pos = end
+        if pos >= len(value):
+            break
+
+
+# ------------------------------------------------------------- entries ----
+
+def _comment_lines(out: list[str], marker: str, text: str | None) -> None:
+    if text:
+        for line in text.split("\n"):
+            out.append(f"{marker} {line}" if line else marker)
+
+
+def _references(out: list[str], occurrences, page_width: int) -> None:
+    """``#:`` lines, filled up to the page width like write-po.c."""
+    seen = set()
+    refs = []
+    for fname, lineno in occurrences:
+        key = (fname, str(lineno))
+        if key in seen:  # GNU keeps one copy of a repeated position
+            continue
+        seen.add(key)
+        while fname.startswith("./"):
+            fname = fname[2:]
+        lineno = str(lineno).strip()
+        refs.append(f"{fname}:{int(lineno)}" if lineno.isdigit() else fname)
+    if not refs:
+        return
+    line, column = "#:", 2
+    for ref in refs:
+        size = len(ref) + 1
+        if column > 2 and column + size > page_width:
+            out.append(line)
+            line, column = "#:", 2
+        line += " " + ref
+        column += size
+    out.append(line)
+
+
+def _entry_lines(entry: polib.POEntry, page_width: int, no_wrap: bool,
+                 header_comment: str | None = None) -> list[str]:
+    out: list[str] = []
+    obsolete = bool(entry.obsolete)
+    flags = _Flags(entry.flags)
+    if entry.msgid_plural:
+        forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)] or [""]
+    else:
+        forms = [entry.msgstr]
+    translated = forms[0] != ""
+    if obsolete and not translated:
+        return out  # GNU drops obsolete entries without a translation
+
+    _comment_lines(out, "#", header_comment if header_comment is not None else entry.tcomment)
+    _comment_lines(out, "#.", entry.comment)
+    _references(out, entry.occurrences, page_width)
+    flag_line = flags.line(show_fuzzy=translated or obsolete, obsolete=obsolete)
+    if flag_line:
+        out.append(flag_line)
+
+    wrap_width = _NO_WRAP if no_wrap or flags.wrap is False else page_width
+    fmt = flags.directive_language()
+    prev = "#~| " if obsolete else "#| "
+    for name, value in (("msgctxt", entry.previous_msgctxt),
+                        ("msgid", entry.previous_msgid),
+                        ("msgid_plural", entry.previous_msgid_plural)):
+        if value is not None:
+            _wrap(out, prev, name, value, wrap_width, fmt)
+
+    prefix = "#~ " if obsolete else ""
+    if entry.msgctxt is not None:
+        _wrap(out, prefix, "msgctxt", entry.msgctxt, wrap_width, fmt)
+    _wrap(out, prefix, "msgid", entry.msgid, wrap_width, fmt)
+    if entry.msgid_plural:
+        _wrap(out, prefix, "msgid_plural", entry.msgid_plural, wrap_width, fmt)
+        for i, form in enumerate(forms):
+            _wrap(out, prefix, f"msgstr[{i}]", form, wrap_width, fmt)
+    else:
+        _wrap(out, prefix, "msgstr", entry.msgstr, wrap_width, fmt)
+    return out
+
+
+def _header_entry(catalog: polib.POFile) -> polib.POEntry:
+    """The header as an entry, fields in ``catalog.metadata`` order."""
+    entry = polib.POEntry(msgid="")
+    entry.msgstr = "".join(f"{key}: {value}\n" for key, value in catalog.metadata.items())
+    fuzzy = catalog.metadata_is_fuzzy
+    entry.flags = list(fuzzy) if isinstance(fuzzy, list) else (["fuzzy"] if fuzzy else [])
+    return entry
+
+
+def format_catalog(catalog: polib.POFile, width: int = 79) -> str:
+    """Return ``catalog`` as GNU ``msgcat --width=WIDTH`` writes it.
+
+    ``width=0`` means ``msgcat --no-wrap``: strings are not wrapped, while
+    ``#:`` reference lines are still filled to GNU's default 79 columns.
+    """
+    if width < 0:
+        raise ValueError("width must be >= 0")
+    page_width = width or 79
+    no_wrap = width == 0
+    blocks = [_entry_lines(_header_entry(catalog), page_width, no_wrap,
+                           header_comment=catalog.header)]
+    live = [e for e in catalog if not e.obsolete]
+    dead = [e for e in catalog if e.obsolete]  # GNU moves obsolete entries last
+    for entry in live + dead:
+        lines = _entry_lines(entry, page_width, no_wrap)
+        if lines:
+            blocks.append(lines)
+    return "\n".join("\n".join(lines) + "\n" for lines in blocks)

@@ -1,0 +1,216 @@
+"""Jinja2 + Markdown -> HTML strings for pages, language indexes, the chooser and the sitemap.
+
+Nothing here touches the file system; ``build`` decides what is written.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from typing import Callable
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from babel import Locale
+from jinja2 import Environment
+from markupsafe import Markup
+
+from .config import Config, html_tag, text_direction
+from .source import DISCLAIMER_CONTEXT, Page, inline_msgid, markdown
+
+# (msgctxt, msgid) -> approved translation, or None to fall back to English.
+Lookup = Callable[[str | None, str], str | None]
+
+_MD = markdown()
+
+
+def native_name(locale: str) -> str:
+    """The language's own name from CLDR (한국어, 日本語, 中文 (简体), русский)."""
+    parsed = Locale.parse(locale)
+    return parsed.get_display_name(parsed) or locale
+
+
+def render_inline(text: str) -> Markup:
+    """Inline Markdown (raw HTML off, safe links only) -> safe HTML."""
+    return Markup(_MD.renderInline(text))
+
+
+def render_body(page: Page, lookup: Lookup | None) -> tuple[Markup, int]:
+    """The page body in a locale; untranslated blocks stay English in an element with ``lang="en"``.
+
+    Translations replace each block's inline tokens, so the block structure, link reference
+    definitions and code blocks come from the English source itself. Returns (html, fallbacks).
+    """
+    env: dict = {}
+    tokens = _MD.parse(page.body, env)
+    fallbacks = 0
+    for index, token in enumerate(tokens):
+        if lookup is None or token.type != "inline" or not token.content.strip():
+            continue
+        translated = lookup(None, inline_msgid(token.content))
+        if translated is None:
+            fallbacks += 1
+            _block_opener(tokens, index).attrSet("lang", "en")
+            continue
+        children: list = []
+        _MD.inline.parse(translated, _MD, env, children)
+        token.children = children
+    return Markup(_MD.renderer.render(tokens, _MD.options, env)), fallbacks
+
+
+def _block_opener(tokens: list, index: int):
+    """The visible element that holds inline token ``index`` (tight list paragraphs are hidden)."""
+    opener = tokens[index - 1]
+    if not opener.hidden:
+        return opener
+    for candidate in reversed(tokens[:index]):
+        if candidate.type == "list_item_open":
+            return candidate
+    return opener
+
+
+@dataclass(frozen=True)
+class Link:
+    tag: str
+    name: str
+    href: str
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Alternate:
+    hreflang: str
+    href: str
+
+
+def page_url(config: Config, locale: str, slug: str) -> str:
+    return f"{config.base_url}{html_tag(locale)}/{slug}.html"
+
+
+def index_url(config: Config, locale: str | None) -> str:
+    return f"{config.base_url}{html_tag(locale)}/index.html" if locale else f"{config.base_url}index.html"
+
+
+def translations_from_mo(mo: bytes | None) -> gettext.NullTranslations:
+    return gettext.GNUTranslations(io.BytesIO(mo)) if mo else gettext.NullTranslations()
+
+
+class SiteRenderer:
+    """Renders with one Jinja2 environment; ``locales`` lists every language of the site, source first."""
+
+    def __init__(self, config: Config, env: Environment) -> None:
+        self.config = config
+        self.env = env
+
+    def _template(self, name: str, translations: gettext.NullTranslations):
+        self.env.install_gettext_translations(translations, newstyle=True)
+        return self.env.get_template(name)
+
+    def _common(self, locale: str, root: str) -> dict:
+        return {"tag": html_tag(locale), "dir": text_direction(locale), "root": root}
+
+    def page(
+        self,
+        page: Page,
+        locale: str,
+        published_in: list[str],
+        translations: gettext.NullTranslations,
+        lookup: Lookup | None,
+    ) -> tuple[str, int]:
+        """One content page; ``published_in`` lists the locales this page is published in."""
+
+        def text(key: str) -> str | None:
+            value = page.fields.get(key)
+            if value is None:
+                return None
+            if lookup is None:
+                return value
+            context = DISCLAIMER_CONTEXT if key == "disclaimer" else None
+            translated = lookup(context, value)
+            return translated if translated is not None else value
+
+        body, fallbacks = render_body(page, lookup)
+        if lookup is not None:
+            fallbacks += sum(
+                1
+                for key, value in page.fields.items()
+                if key != "disclaimer" and lookup(None, value) is None
+            )
+        caption = text("image_caption")
+        view = {
+            "slug": page.slug,
+            "title": text("title"),
+            "description": text("description"),
+            "body": body,
+            "image": page.meta.get("image"),
+            "image_alt": text("image_alt") or caption or "",
+            "image_caption": render_inline(caption) if caption else None,
+            "attribution": render_inline(a) if (a := text("attribution")) else None,
+            "disclaimer": render_inline(text("disclaimer") or ""),
+        }
+        context = self._common(locale, "../")
+        context.update(
+            page=view,
+            canonical=page_url(self.config, locale, page.slug),
+            alternates=self._alternates(published_in, lambda loc: page_url(self.config, loc, page.slug),
+                                        page_url(self.config, self.config.source_locale, page.slug)),
+            switcher=[
+                Link(html_tag(loc), native_name(loc), f"../{html_tag(loc)}/{page.slug}.html", loc == locale)
+                for loc in published_in
+            ],
+        )
+        return self._template("page.html", translations).render(context), fallbacks
+
+    def _alternates(self, locales: list[str], url: Callable[[str], str], default: str) -> list[Alternate]:
+        return [Alternate(html_tag(loc), url(loc)) for loc in locales] + [Alternate("x-default", default)]
+
+    def index(
+        self, locale: str, languages: list[str], entries: list[tuple[str, str]], translations: gettext.NullTranslations
+    ) -> str:
+        """A language's index: ``entries`` are (slug, translated title) of its published pages."""
+        context = self._common(locale, "../")
+        context.update(
+            canonical=index_url(self.config, locale),
+            alternates=self._alternates(languages, lambda loc: index_url(self.config, loc), index_url(self.config, None)),
+            switcher=[
+                Link(html_tag(loc), native_name(loc), f"../{html_tag(loc)}/index.html", loc == locale) for loc in languages
+            ],
+            pages=[{"href": f"{slug}.html", "title": title} for slug, title in entries],
+        )
+        return self._template("index.html", translations).render(context)
+
+    def chooser(self, languages: list[str]) -> str:
+        """``output/index.html``: the language chooser, in the source language, the indexes' x-default."""
+        source = self.config.source_locale
+        context = self._common(source, "")
+        context.update(
+            canonical=index_url(self.config, None),
+            alternates=self._alternates(languages, lambda loc: index_url(self.config, loc), index_url(self.config, None)),
+            switcher=[],
+            languages=[Link(html_tag(loc), native_name(loc), f"{html_tag(loc)}/index.html") for loc in languages],
+        )
+        return self._template("chooser.html", gettext.NullTranslations()).render(context)
+
+
+def sitemap(config: Config, published: dict[str, list[str]], languages: list[str]) -> str:
+    """``sitemap.xml`` with ``xhtml:link`` alternates; ``published`` maps slug -> its locales."""
+    chooser = index_url(config, None)
+    indexes = [(html_tag(loc), index_url(config, loc)) for loc in languages]
+    groups = [([url for _, url in indexes] + [chooser], indexes + [("x-default", chooser)])]
+    for slug in sorted(published):
+        pages = [(html_tag(loc), page_url(config, loc, slug)) for loc in published[slug]]
+        default = page_url(config, config.source_locale, slug)
+        groups.append(([url for _, url in pages], pages + [("x-default", default)]))
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for urls, alternates in groups:
+        for url in urls:
+            lines.append(f"<url><loc>{xml_escape(url)}</loc>")
+            for tag, alternate in alternates:
+                lines.append(f'<xhtml:link rel="alternate" hreflang={quoteattr(tag)} href={quoteattr(alternate)}/>')
+            lines.append("</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"

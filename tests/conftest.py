@@ -1,0 +1,162 @@
+"""A tiny project in a temp directory, and a way to run the real CLI on it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+PYPROJECT = """\
+[project]
+name = "tiny-clinic"
+
+[tool.l10n]
+# the languages of our patients
+source_locale = "en"
+locales = ["ko", "ar"]
+base_url = "https://clinic.example/"
+publish_threshold = 100
+lock_timeout = 5
+"""
+
+PAGE = """\
+---
+title: First Visit
+slug: first-visit
+description: What to expect at your first consultation.
+disclaimer: ※ Side effects such as bleeding may occur depending on the individual.
+---
+
+## Before you arrive
+
+Please bring your ID card
+and a list of your medicines.
+
+Our [booking page](https://clinic.example/book) is open
+every day.\\
+Call us first.
+"""
+
+DISCLAIMER = "※ Side effects such as bleeding may occur depending on the individual."
+
+TRANSLATIONS = {
+    "ko": {
+        "First Visit": "첫 방문",
+        "What to expect at your first consultation.": "첫 상담에서 알아 두실 내용을 안내합니다.",
+        DISCLAIMER: "※ 개인에 따라 출혈 등의 부작용이 발생할 수 있습니다.",
+        "Before you arrive": "방문 전에",
+        "Please bring your ID card and a list of your medicines.": "신분증과 복용 중인 약 목록을 지참해 주세요.",
+        "Our [booking page](https://clinic.example/book) is open every day.\\\nCall us first.":
+            "[예약 페이지](https://clinic.example/book)는 매일 열려 있습니다.\\\n먼저 전화해 주세요.",
+        "Skip to main content": "본문으로 건너뛰기",
+        "Language": "언어",
+        "Medical disclaimer": "의료 고지",
+        "Procedures": "시술 안내",
+    },
+    "ar": {
+        "First Visit": "الزيارة الأولى",
+        "What to expect at your first consultation.": "ما يمكن توقعه في استشارتك الأولى.",
+        DISCLAIMER: "※ قد تحدث آثار جانبية مثل النزيف حسب الحالة الفردية.",
+        "Before you arrive": "قبل وصولك",
+        "Please bring your ID card and a list of your medicines.": "يرجى إحضار بطاقة هويتك وقائمة بأدويتك.",
+        "Our [booking page](https://clinic.example/book) is open every day.\\\nCall us first.":
+            "[صفحة الحجز](https://clinic.example/book) متاحة كل يوم.\\\nاتصل بنا أولاً.",
+        "Skip to main content": "انتقل إلى المحتوى الرئيسي",
+        "Language": "اللغة",
+        "Medical disclaimer": "تنبيه طبي",
+        "Procedures": "الإجراءات",
+    },
+}
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def l10n(root: Path, *args: str) -> Result:
+    """Run the real CLI on the project at ``root``."""
+    result = CliRunner().invoke(main, ["--project", str(root), *args], catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def po_path(root: Path, locale: str) -> Path:
+    return root / "locales" / locale / "LC_MESSAGES" / "messages.po"
+
+
+def translate_catalog(root: Path, locale: str, table: dict[str, str], fuzzy: set[str] = frozenset()) -> None:
+    """Fill a catalog as a translator would in a PO editor (then saved in GNU layout)."""
+    from pipeline.catalogs import write_catalog
+
+    path = po_path(root, locale)
+    catalog = polib.pofile(str(path))
+    for entry in catalog:
+        if entry.msgid in table:
+            entry.msgstr = table[entry.msgid]
+            if entry.msgid in fuzzy and "fuzzy" not in entry.flags:
+                entry.flags.append("fuzzy")
+            elif entry.msgid not in fuzzy and "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+    write_catalog(path, catalog)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of the project (but the lock), to prove a command changed nothing."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".cache" not in p.parts
+    }
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A one-page project with empty ko and ar catalogs."""
+    root = tmp_path / "site"
+    (root / "source").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (root / "source" / "first-visit.md").write_text(PAGE, encoding="utf-8")
+    assert l10n(root, "extract").code == 0
+    assert l10n(root, "update").code == 0
+    return root
+
+
+@pytest.fixture
+def translated(project: Path) -> Path:
+    """The tiny project with every message approved in ko and ar."""
+    for locale, table in TRANSLATIONS.items():
+        translate_catalog(project, locale, table)
+    return project
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """A copy of this repository's site (source, locales, config), to run the real pipeline on."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    for name in ("source", "locales"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+def gnu(*args: str) -> subprocess.CompletedProcess:
+    """Run a GNU gettext tool (the reference implementation)."""
+    if shutil.which(args[0]) is None:
+        pytest.skip(f"GNU gettext's {args[0]} is not installed (make test installs it)")
+    return subprocess.run(args, capture_output=True, text=True)
