@@ -71,11 +71,11 @@ PIDIDIPPPPIIDDIPDIDPDDDDDDDDDDDDD
 
 # Unicode classes that libunistring 1.0 folds into others.  SA (Thai, Lao,
 # ...) becomes AL: libunistring has no dictionary, so it never breaks inside
-# a Thai run.  AK/AP/AS/VF/VI/HH are newer than Unicode 14 and were AL/BA.
+# a Thai run.  AK/AP/AS/HH are newer than Unicode 14 and were AL/BA then.
 _FOLD = {"NL": _BK, "BK": _BK, "CR": _CR, "LF": _LF, "CM": _CM, "ZW": _ZW,
          "SP": _SP, "CJ": _C["NS"], "CB": _C["ID1"], "ID": _C["ID1"],
          "AI": _AL, "SA": _AL, "XX": _AL, "SG": _AL, "AK": _AL, "AP": _AL,
-         "AS": _AL, "VF": _AL, "VI": _AL, "HH": _C["BA"]}
+         "AS": _AL, "HH": _C["BA"]}
 
 
 @lru_cache(maxsize=4096)
@@ -262,132 +262,254 @@ class _Flags:
 
 
 # ------------------------------------------------- format directives ----
+#
+# write-po.c never breaks inside a format directive of the entry's first
+# format flag (in _FORMATS order).  The parsers below mirror gettext 0.21's
+# format-*.c on the UTF-8 bytes: they mark START/END of valid directives and
+# stop at the first invalid one (whose marks then protect nothing).
 
-def _python_directives(s: str) -> list[tuple[int, int]]:
-    """Spans of valid python-format directives, as format-python.c marks them.
+_START, _END, _ERROR = 1, 2, 4
 
-    GNU stops marking at the first invalid directive.
-    """
-    spans: list[tuple[int, int]] = []
-    named = unnamed = 0
-    i, n = 0, len(s)
 
-    def digits(j: int) -> int:
-        while j < n and s[j].isascii() and s[j].isdigit():
-            j += 1
-        return j
+class _Marks:
+    """The ``fdi`` array of a gettext format parser."""
 
-    while i < n:
-        if s[i] != "%":
-            i += 1
-            continue
-        start, i = i, i + 1
-        has_name = False
-        if i < n and s[i] == "(":
-            depth, i = 0, i + 1
-            while i < n and not (s[i] == ")" and depth == 0):
-                depth += {"(": 1, ")": -1}.get(s[i], 0)
-                i += 1
-            if i >= n:
-                return spans
-            has_name, i = True, i + 1
-        while i < n and s[i] in "-+ #0":
-            i += 1
-        for star_ok in (True, False):  # width, then precision
-            if not star_ok:
-                if i < n and s[i] == ".":
-                    i += 1
-                else:
-                    break
-            if i < n and s[i] == "*":
-                i += 1
-                if named:
-                    return spans
-                unnamed += 1
-            else:
-                i = digits(i)
-        if i < n and s[i] in "hlL":
-            i += 1
-        if i >= n or s[i] not in "%csrdiuoxXeEfgG":
-            return spans
-        if has_name:
-            if unnamed:
-                return spans
-            named += 1
-        elif s[i] != "%":
-            if named:
-                return spans
-            unnamed += 1
-        spans.append((start, i))
+    def __init__(self, size: int):
+        self.flags = bytearray(size)
+
+    def set(self, pos: int, flag: int) -> None:
+        if 0 <= pos < len(self.flags):
+            self.flags[pos] |= flag
+
+
+def _digits(b: bytes, i: int) -> int:
+    while i < len(b) and 48 <= b[i] <= 57:
         i += 1
-    return spans
+    return i
 
 
-def _brace_directives(s: str) -> list[tuple[int, int]]:
-    """Spans of python-brace-format directives, as format-python-brace.c."""
-    spans: list[tuple[int, int]] = []
+def _c_marks(b: bytes, marks: _Marks, translated: bool, objc: bool) -> None:
+    """format-c-parse.h: printf directives incl. %n$, <PRIx64> and 'I'."""
+    n = len(b)
+    at = lambda k: chr(b[k]) if k < n else "\0"  # noqa: E731 - C's NUL end
+    numbered = unnumbered = 0
 
-    def field(j: int, numeric_ok: bool) -> int | None:
-        m = re.compile(r"[A-Za-z_][A-Za-z_0-9]*" + (r"|[0-9]+" if numeric_ok else "")).match(s, j)
-        return m.end() if m else None
+    def arg(is_numbered: bool) -> bool:
+        nonlocal numbered, unnumbered
+        if (unnumbered if is_numbered else numbered):
+            return False  # numbered and unnumbered arguments are exclusive
+        if is_numbered:
+            numbered += 1
+        else:
+            unnumbered += 1
+        return True
 
-    def directive(j: int, top: bool) -> int | None:
-        # s[j] == "{"; returns the index after the directive, or None on error.
-        j += 1
-        if j < len(s) and s[j] == "{":
-            return j + 1
-        name_start = j
-        j = field(j, True)
-        if j is None:
-            return None
-        while j < len(s) and s[j] in ".[":
-            if s[j] == ".":
-                j = field(j + 1, False)
-                if j is None:
-                    return None
-            else:
-                j = field(j + 1, True)
-                if j is None or j >= len(s) or s[j] != "]":
-                    return None
-                j += 1
-        if j < len(s) and s[j] == ":":
-            if not top:
-                return None
-            j += 1
-            if j < len(s) and s[j] == "{":
-                j = directive(j, False)
-                if j is None or j >= len(s) or s[j] != "}":
-                    return None
-            else:
-                m = re.compile(r"(?:.?[<>=^])?[-+ ]?#?0?[0-9]*(?:\.[0-9]*)?[bcdoxXneEfFgG%]?").match(s, j)
-                # GNU looks two chars ahead for [[fill]align]: mimic that.
-                c1 = s[j:j + 1]
-                c2 = s[j + 1:j + 2]
-                k = j + 2 if c2 in ("<", ">", "=", "^") and c2 else (
-                    j + 1 if c1 in ("<", ">", "=", "^") and c1 else j)
-                m = re.compile(r"[-+ ]?#?0?[0-9]*(?:\.[0-9]*)?[bcdoxXneEfFgG%]?").match(s, k)
-                j = m.end()
-                if j >= len(s) or s[j] != "}":
-                    return None
-        if j >= len(s) or s[j] != "}":
-            return None
-        if top:
-            spans.append((name_start - 1, j))
-        return j + 1
+    def dollar(k: int) -> tuple[int, int]:
+        """(argument number or 0, index after it) for a `digits$` at k."""
+        end = _digits(b, k)
+        if end > k and at(end) == "$":
+            return int(b[k:end]), end + 1
+        return 0, k
 
     i = 0
-    while i < len(s):
-        if s[i] == "{":
+    while i < n:
+        if b[i] != 37:  # '%'
+            i += 1
+            continue
+        marks.set(i, _START)
+        i += 1
+        number, j = dollar(i)
+        if j != i and number == 0:
+            return marks.set(j - 1, _ERROR)
+        i = j
+        while at(i) in " +-#0'" or (translated and at(i) == "I"):
+            i += 1
+        for is_width in (True, False):
+            if not is_width:
+                if at(i) != ".":
+                    break
+                i += 1
+            if at(i) == "*":
+                i += 1
+                num, j = dollar(i)
+                if j != i and num == 0:
+                    return marks.set(j - 1, _ERROR)
+                i = j
+                if not arg(num != 0):
+                    return marks.set(i - 1, _ERROR)
+            else:
+                i = _digits(b, i)
+        takes_arg = True
+        if at(i) == "<":  # ISO C 99 <inttypes.h> macro such as <PRId64>
+            m = re.compile(rb"<PRI[diouxX](?:MAX|PTR|(?:LEAST|FAST)?(?:8|16|32|64))>").match(b, i)
+            if not m:
+                return marks.set(min(i + 1, n - 1), _ERROR)
+            i = m.end() - 1
+        else:
+            while at(i) in "hlLqjzZt":
+                i += 1
+            conv = at(i)
+            if conv in "%m":
+                takes_arg = False
+            elif conv not in "cCsSidiuoxXeEfFgGaApn" + ("@" if objc else "") or conv == "\0":
+                return marks.set(i if conv != "\0" else i - 1, _ERROR)
+        if takes_arg and not arg(number != 0):
+            return marks.set(i, _ERROR)
+        marks.set(i, _END)
+        i += 1
+
+
+def _python_marks(b: bytes, marks: _Marks) -> None:
+    """format-python.c: %(name)s and positional % directives."""
+    n = len(b)
+    at = lambda k: chr(b[k]) if k < n else "\0"  # noqa: E731
+    named = unnamed = 0
+    i = 0
+    while i < n:
+        if b[i] != 37:
+            i += 1
+            continue
+        marks.set(i, _START)
+        i += 1
+        has_name = False
+        if at(i) == "(":
+            depth, i = 0, i + 1
+            while i < n and not (at(i) == ")" and depth == 0):
+                depth += {"(": 1, ")": -1}.get(at(i), 0)
+                i += 1
+            if i >= n:
+                return marks.set(i - 1, _ERROR)
+            has_name, i = True, i + 1
+        while at(i) in "-+ #0" and at(i) != "\0":
+            i += 1
+        for is_width in (True, False):
+            if not is_width:
+                if at(i) != ".":
+                    break
+                i += 1
+            if at(i) == "*":
+                i += 1
+                if named:
+                    return marks.set(i - 1, _ERROR)
+                unnamed += 1
+            else:
+                i = _digits(b, i)
+        if at(i) in "hlL" and at(i) != "\0":
+            i += 1
+        conv = at(i)
+        if conv == "\0":
+            return marks.set(i - 1, _ERROR)
+        if conv not in "%csrdiuoxXeEfgG":
+            return marks.set(i, _ERROR)
+        if has_name:
+            if unnamed:
+                return marks.set(i, _ERROR)
+            named += 1
+        elif conv != "%":
+            if named:
+                return marks.set(i, _ERROR)
+            unnamed += 1
+        marks.set(i, _END)
+        i += 1
+
+
+_BRACE_NAME = re.compile(rb"[A-Za-z_][A-Za-z_0-9]*")
+_BRACE_INDEX = re.compile(rb"[A-Za-z_][A-Za-z_0-9]*|[0-9]+")
+_BRACE_SPEC = re.compile(rb"[-+ ]?#?0?[0-9]*(?:\.[0-9]*)?[bcdoxXneEfFgG%]?")
+
+
+def _brace_marks(b: bytes, marks: _Marks) -> None:
+    """format-python-brace.c of gettext 0.21.
+
+    Its FDI_SET there counts from the start of each directive instead of the
+    string, so the marks land at the start of the string; that is mirrored.
+    """
+    at = lambda k: chr(b[k]) if k < len(b) else "\0"  # noqa: E731
+
+    def directive(i: int, top: bool) -> int | None:
+        base = i  # GNU's (directive-local) format_start
+        i += 1
+        if at(i) == "{":
+            return i + 1
+        name_start = i
+        m = _BRACE_INDEX.match(b, i)
+        if not m:
+            return marks.set(i - base, _ERROR)
+        i = m.end()
+        while at(i) in ".[" and at(i) != "\0":
+            m = (_BRACE_NAME if at(i) == "." else _BRACE_INDEX).match(b, i + 1)
+            if not m:
+                return marks.set(i + 1 - base, _ERROR)
+            bracket, i = at(i) == "[", m.end()
+            if bracket:
+                i += 1
+                if at(i - 1) != "]":
+                    return marks.set(i - base, _ERROR)
+        if at(i) == ":":
+            if not top:
+                return marks.set(i - base, _ERROR)
+            i += 1
+            if at(i) == "{":
+                nested = directive(i, False)
+                if nested is None:
+                    return None
+                i = nested
+            else:
+                if at(i + 1) in "<>=^" and at(i + 1) != "\0":  # [[fill]align]
+                    i += 2
+                elif at(i) in "<>=^" and at(i) != "\0":
+                    i += 1
+                i = _BRACE_SPEC.match(b, i).end()
+            if at(i) != "}":
+                return marks.set(i - base, _ERROR)
+        if at(i) != "}":
+            return marks.set(i - base, _ERROR)
+        if top:
+            marks.set(name_start - 1 - base, _START)
+            marks.set(i - base, _END)
+        return i + 1
+
+    i = 0
+    while i < len(b):
+        if b[i] == 123:  # '{'
             nxt = directive(i, True)
             if nxt is None:
-                return spans
+                return
             i = nxt
         else:
             i += 1
-    return spans
 
 
-_DIRECTIVE_PARSERS = {"python": _python_directives, "python-brace": _brace_directives}
+def _protected(value: str, fmt: str | None, translated: bool) -> list[bool]:
+    """Per char of ``value``: True where GNU forbids a break (inside a directive)."""
+    parse = {"c": lambda b, m: _c_marks(b, m, translated, False),
+             "objc": lambda b, m: _c_marks(b, m, translated, True),
+             "python": _python_marks, "python-brace": _brace_marks}.get(fmt or "")
+    if parse is None or not value:
+        return [False] * len(value)
+    raw = value.encode("utf-8")
+    marks = _Marks(len(raw))
+    parse(raw, marks)
+    # write-po.c: a START up to the next END is a directive; up to an ERROR
+    # it is an invalid one, which does not restrict breaking.
+    inside = bytearray(len(raw))
+    flags = marks.flags
+    k = 0
+    while k < len(raw):
+        if flags[k] & _START:
+            end = k
+            while not flags[end] & (_END | _ERROR):
+                end += 1
+            if not flags[end] & _ERROR:
+                inside[k:end + 1] = b"\1" * (end + 1 - k)
+            k = end
+        k += 1
+    result = []
+    pos = 0
+    for ch in value:
+        result.append(bool(inside[pos]) and not flags[pos] & _START)
+        pos += len(ch.encode("utf-8"))
+    return result
 
 
 # ------------------------------------------------------------- strings ----
@@ -400,12 +522,7 @@ _NO_WRAP = 1 << 30  # GNU's INT_MAX page width
 def _wrap(out: list[str], prefix: str, name: str, value: str,
           page_width: int, fmt: str | None) -> None:
     """Append the lines of ``name "value"`` as write-po.c's wrap() does."""
-    inner = [False] * len(value)  # inside a format directive (not its start)
-    parser = _DIRECTIVE_PARSERS.get(fmt) if fmt else None
-    if parser and value:
-        for start, end in parser(value):
-            for k in range(start + 1, end + 1):
-                inner[k] = True
+    inner = _protected(value, fmt, name.startswith("msgstr"))
 
     # Subsequent lines are `prefix"...` ; the width excludes both quotes.
     after_break = len(prefix) + 1
@@ -473,12 +590,13 @@ def _references(out: list[str], occurrences, page_width: int) -> None:
         while fname.startswith("./"):
             fname = fname[2:]
         lineno = str(lineno).strip()
-        refs.append(f"{fname}:{int(lineno)}" if lineno.isdigit() else fname)
+        digits = lineno.isascii() and lineno.isdigit()
+        refs.append(f"{fname}:{int(lineno)}" if digits else fname)
     if not refs:
         return
     line, column = "#:", 2
     for ref in refs:
-        size = len(ref) + 1
+        size = len(ref.encode("utf-8")) + 1  # GNU counts bytes here
         if column > 2 and column + size > page_width:
             out.append(line)
             line, column = "#:", 2
