@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +19,8 @@ from .config import Config
 from .source import Page, load_pages, parse_page_text
 from .theme import TEMPLATE_NAMES, template_source
 
+_PYTHON_FORMAT = re.compile(r"%\([A-Za-z_]\w*\)[sd]")
+TEMPLATE_PATHS = ("pipeline/templates/", "templates/")
 TEMPLATE_KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
 
 
@@ -28,7 +31,7 @@ class ExtractResult:
     changed: bool  # the POT on disk differs (or would differ, with --check)
 
 
-def _template_messages(config: Config) -> Iterator[tuple[str | None, str, str, int, list[str]]]:
+def template_messages(config: Config) -> Iterator[tuple[str | None, str, str, int, list[str]]]:
     for name in TEMPLATE_NAMES:
         source, display = template_source(config, name)
         fileobj = io.BytesIO(source.encode("utf-8"))
@@ -49,6 +52,8 @@ def build_template(config: Config, pages: list[Page]) -> polib.POFile:
         entry = entries.get((context, msgid))
         if entry is None:
             entry = entries[(context, msgid)] = polib.POEntry(msgid=msgid, msgstr="", msgctxt=context)
+            if path.startswith(TEMPLATE_PATHS) and _PYTHON_FORMAT.search(msgid):
+                entry.flags.append("python-format")  # msgfmt -c then checks translators keep %(name)s
         if (path, str(line)) not in entry.occurrences:
             entry.occurrences.append((path, str(line)))
         for comment in comments:
@@ -59,7 +64,7 @@ def build_template(config: Config, pages: list[Page]) -> polib.POFile:
     for page in pages:
         for message in page.messages:
             add(message.msgctxt, message.msgid, page.path, message.line, [message.comment])
-    for context, msgid, path, line, comments in _template_messages(config):
+    for context, msgid, path, line, comments in template_messages(config):
         add(context, msgid, path, line, comments)
 
     pot = polib.POFile(wrapwidth=config.po_width)

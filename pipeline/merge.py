@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -104,6 +105,7 @@ class _FuzzyIndex:
     def __init__(self, entries: list[polib.POEntry]) -> None:
         self._entries = entries
         self._bytes = [e.msgid.encode() for e in entries]
+        self._byte_counts = [Counter(b) for b in self._bytes]
         self._grams: dict[str, list[int]] = {}
         self._short: dict[int, list[int]] = {}
         for j, entry in enumerate(entries):
@@ -130,16 +132,27 @@ class _FuzzyIndex:
         return [j for n in range(low, high + 1) for j in self._short.get(n, ())]
 
     def search(self, msgctxt: str | None, msgid: str) -> polib.POEntry | None:
+        if not msgid:
+            # Only an entry with msgctxt can have an empty msgid. GNU would match it with the
+            # header entry, which polib keeps out of the entry list: treat it as new instead.
+            return None
         query = msgid.encode()
-        masks = _masks(query)
+        masks, counts = _masks(query), Counter(query)
         best, best_weight = None, FUZZY_THRESHOLD
         for j in self._candidates(msgid):
-            entry, other = self._entries[j], self._bytes[j]
-            same_context = entry.msgctxt is None or (msgctxt is not None and msgctxt == entry.msgctxt)
-            bonus = _CONTEXT_BONUS if same_context else 0.0
+            other = self._bytes[j]
             total = len(query) + len(other)
-            # fstrcmp_bounded's length bound; skipping here never changes the winner.
-            if not other or 2.0 * min(len(query), len(other)) / total + bonus <= best_weight:
+            # fstrcmp_bounded's two upper bounds (LCS <= shorter length, LCS <= shared bytes):
+            # a candidate that cannot beat the best so far is skipped without changing the winner.
+            if 2.0 * min(len(query), len(other)) / total + _CONTEXT_BONUS <= best_weight:
+                continue
+            entry = self._entries[j]
+            same_context = entry.msgctxt is None or (
+                msgctxt is not None and msgctxt == entry.msgctxt
+            )
+            bonus = _CONTEXT_BONUS if same_context else 0.0
+            shared = sum(min(n, counts[b]) for b, n in self._byte_counts[j].items())
+            if 2.0 * shared / total + bonus <= best_weight:
                 continue
             weight = 2 * _lcs_length(masks, len(query), other) / total + bonus
             if weight > best_weight:
@@ -207,7 +220,7 @@ def _merge_header(po: polib.POFile, pot: polib.POFile) -> dict[str, str]:
             known[name] = pot.metadata[name]
     # A UTF-8 template makes msgmerge convert the PO to UTF-8 and say so in the header.
     pot_type, po_type = pot.metadata.get("Content-Type", ""), known.get("Content-Type", "")
-    utf8_template = re.search(r"charset=UTF-8(?![^ \t\n])", pot_type, re.I)
+    utf8_template = re.search(r"charset=UTF-8(?![^ \t\n])", pot_type, re.IGNORECASE)
     if utf8_template and "charset=" in po_type and "charset=CHARSET" not in po_type:
         known["Content-Type"] = re.sub(r"charset=[^ \t\n]*", "charset=UTF-8", po_type)
     header = {name: known[name] for name in _KNOWN_HEADER_FIELDS if name in known}
@@ -227,8 +240,8 @@ def _merge_entry(
     was_fuzzy = "fuzzy" in old.flags
     plural_changed = (ref.msgid_plural or "") != (old.msgid_plural or "")
     fuzzy = was_fuzzy or force_fuzzy or plural_changed
-    old_range, ref_range = _range(old), _range(ref)
-    if old_range and not (ref_range and old_range[0] <= ref_range[0] and ref_range[1] <= old_range[1]):
+    was, now = _range(old), _range(ref)
+    if was and not (now and was[0] <= now[0] and now[1] <= was[1]):
         fuzzy = True  # the translation may rely on a range the template no longer promises
     new = polib.POEntry(
         msgctxt=ref.msgctxt,
@@ -324,11 +337,11 @@ def merge(po: polib.POFile, pot: polib.POFile) -> MergeResult:
             obsoleted += not old.obsolete
 
     header = _merge_header(po, pot)
-    utf8 = re.search(r"charset=UTF-8(?![^ \t\n])", header.get("Content-Type", ""), re.I)
+    utf8 = re.search(r"charset=UTF-8(?![^ \t\n])", header.get("Content-Type", ""), re.IGNORECASE)
     catalog = polib.POFile(wrapwidth=po.wrapwidth, encoding="utf-8" if utf8 else po.encoding)
     catalog.header = po.header
     catalog.metadata = header
-    catalog.metadata_is_fuzzy = po.metadata_is_fuzzy
+    catalog.metadata_is_fuzzy = copy.copy(po.metadata_is_fuzzy)
     # A template entry that was itself obsolete stays obsolete; those sort after the live ones.
     catalog.extend(sorted(merged, key=lambda e: e.obsolete))
     return MergeResult(catalog, added, fuzzy_matched, obsoleted, unchanged)

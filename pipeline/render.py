@@ -108,7 +108,7 @@ class SiteRenderer:
         return self.env.get_template(name)
 
     def _common(self, locale: str, root: str) -> dict:
-        return {"tag": html_tag(locale), "dir": text_direction(locale), "root": root}
+        return {"tag": html_tag(locale), "dir": text_direction(locale), "root": root, "draft": False}
 
     def page(
         self,
@@ -117,41 +117,49 @@ class SiteRenderer:
         published_in: list[str],
         translations: gettext.NullTranslations,
         lookup: Lookup | None,
+        draft: bool = False,
     ) -> tuple[str, int]:
-        """One content page; ``published_in`` lists the locales this page is published in."""
+        """One content page; ``published_in`` lists the locales this page is published in.
+
+        Returns the HTML and how many blocks fell back to English.
+        """
+        english: set[str] = set()  # front matter fields shown in English
 
         def text(key: str) -> str | None:
             value = page.fields.get(key)
-            if value is None:
-                return None
-            if lookup is None:
+            if value is None or lookup is None:
                 return value
             context = DISCLAIMER_CONTEXT if key == "disclaimer" else None
             translated = lookup(context, value)
-            return translated if translated is not None else value
+            if translated is None:
+                english.add(key)
+                return value
+            return translated
 
         body, fallbacks = render_body(page, lookup)
-        if lookup is not None:
-            fallbacks += sum(
-                1
-                for key, value in page.fields.items()
-                if key != "disclaimer" and lookup(None, value) is None
-            )
         caption = text("image_caption")
+        alt = text("image_alt")
         view = {
             "slug": page.slug,
+            "meta": page.meta,
             "title": text("title"),
             "description": text("description"),
             "body": body,
             "image": page.meta.get("image"),
-            "image_alt": text("image_alt") or caption or "",
+            "image_alt": alt if alt is not None else (caption or ""),
             "image_caption": render_inline(caption) if caption else None,
             "attribution": render_inline(a) if (a := text("attribution")) else None,
             "disclaimer": render_inline(text("disclaimer") or ""),
+            "english": english,
+            "image_alt_english": ("image_alt" if alt is not None else "image_caption") in english,
         }
+        fallbacks += len(english - {"disclaimer"})
         context = self._common(locale, "../")
         context.update(
             page=view,
+            draft=draft,
+            partial=bool(fallbacks),
+            language_name=native_name(locale),
             canonical=page_url(self.config, locale, page.slug),
             alternates=self._alternates(published_in, lambda loc: page_url(self.config, loc, page.slug),
                                         page_url(self.config, self.config.source_locale, page.slug)),
@@ -166,7 +174,12 @@ class SiteRenderer:
         return [Alternate(html_tag(loc), url(loc)) for loc in locales] + [Alternate("x-default", default)]
 
     def index(
-        self, locale: str, languages: list[str], entries: list[tuple[str, str]], translations: gettext.NullTranslations
+        self,
+        locale: str,
+        languages: list[str],
+        entries: list[tuple[str, str]],
+        translations: gettext.NullTranslations,
+        draft: bool = False,
     ) -> str:
         """A language's index: ``entries`` are (slug, translated title) of its published pages."""
         context = self._common(locale, "../")
@@ -177,10 +190,11 @@ class SiteRenderer:
                 Link(html_tag(loc), native_name(loc), f"../{html_tag(loc)}/index.html", loc == locale) for loc in languages
             ],
             pages=[{"href": f"{slug}.html", "title": title} for slug, title in entries],
+            draft=draft,
         )
         return self._template("index.html", translations).render(context)
 
-    def chooser(self, languages: list[str]) -> str:
+    def chooser(self, languages: list[str], draft: bool = False) -> str:
         """``output/index.html``: the language chooser, in the source language, the indexes' x-default."""
         source = self.config.source_locale
         context = self._common(source, "")
@@ -189,6 +203,7 @@ class SiteRenderer:
             alternates=self._alternates(languages, lambda loc: index_url(self.config, loc), index_url(self.config, None)),
             switcher=[],
             languages=[Link(html_tag(loc), native_name(loc), f"{html_tag(loc)}/index.html") for loc in languages],
+            draft=draft,
         )
         return self._template("chooser.html", gettext.NullTranslations()).render(context)
 
