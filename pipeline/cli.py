@@ -178,13 +178,20 @@ def check(ctx: click.Context, fmt: str, locales: tuple[str, ...]) -> None:
 
 
 @main.command()
+@click.option("--drafts", is_flag=True, help="Render unreviewed machine translations into output-drafts/ (never published).")
 @command(writes=True)
-def build(ctx: click.Context) -> None:
+def build(ctx: click.Context, drafts: bool) -> None:
     """Compile catalogs and render every publishable page into output/."""
     from .build import build as run
 
-    config = _config(ctx)
-    result = run(config)
+    result = run(_config(ctx), drafts=drafts)
+    _report_build(result)
+    if result.gate_withheld and not drafts:
+        click.echo(f"disclaimer gate withheld {len(result.gate_withheld)} page(s)", err=True)
+        raise Failed
+
+
+def _report_build(result: Any) -> None:
     published = [o for o in result.outcomes if o.published]
     for outcome in result.outcomes:
         if not outcome.published:
@@ -193,12 +200,10 @@ def build(ctx: click.Context) -> None:
         elif outcome.fallbacks:
             click.echo(f"partial: {outcome.slug} [{outcome.locale}]: {outcome.fallbacks} blocks in English")
     click.echo(
-        f"output/: {len(published)} pages published, {len(result.written)} files written, "
-        f"{len(result.removed)} removed, {result.files - len(result.written)} unchanged"
+        f"{result.output}/: {len(published)} pages published ({result.rendered} rendered), "
+        f"{len(result.written)} files written, {len(result.removed)} removed, "
+        f"{result.files - len(result.written)} unchanged"
     )
-    if result.gate_withheld:
-        click.echo(f"disclaimer gate withheld {len(result.gate_withheld)} page(s)", err=True)
-        raise Failed
 
 
 @main.command()
