@@ -1,0 +1,135 @@
+"""The multilingual site: drafts, incremental builds, sitemap, publishing."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from conftest import DISCLAIMER, PAGE, TRANSLATIONS, l10n, snapshot, translate_catalog
+
+
+def add_second_page(root: Path) -> None:
+    second = PAGE.replace("slug: first-visit", "slug: aftercare").replace("title: First Visit", "title: Aftercare")
+    second = second.replace("## Before you arrive", "## After you leave")
+    (root / "source" / "aftercare.md").write_text(second, encoding="utf-8")
+    assert l10n(root, "extract").code == 0
+    assert l10n(root, "update").code == 0
+    for locale, table in TRANSLATIONS.items():
+        extra = {"Aftercare": {"ko": "사후 관리", "ar": "الرعاية اللاحقة"}[locale],
+                 "After you leave": {"ko": "퇴원 후", "ar": "بعد المغادرة"}[locale]}
+        translate_catalog(root, locale, {**table, **extra})
+
+
+def test_drafts_show_machine_translation_with_a_banner_and_noindex(translated: Path) -> None:
+    translate_catalog(translated, "ko", {"Before you arrive": "도착하기 전에"}, fuzzy={"Before you arrive"})
+    translate_catalog(translated, "ar", TRANSLATIONS["ar"], fuzzy={DISCLAIMER})
+    assert l10n(translated, "build").code == 1  # the ar disclaimer is fuzzy: withheld from the site
+    result = l10n(translated, "build", "--drafts")
+    assert result.code == 0, result.output
+    draft = (translated / "output-drafts" / "ko" / "first-visit.html").read_text(encoding="utf-8")
+    assert "도착하기 전에" in draft
+    assert '<meta name="robots" content="noindex, nofollow">' in draft
+    assert "draft-banner" in draft
+    assert (translated / "output-drafts" / "ar" / "first-visit.html").is_file()
+    assert not (translated / "output-drafts" / "sitemap.xml").exists()
+    # the real site never shows the unreviewed text: at a 100 % threshold the ko page waits
+    assert not (translated / "output" / "ko" / "first-visit.html").exists()
+    assert not any("도착하기 전에" in p.read_text(encoding="utf-8") for p in (translated / "output").rglob("*.html"))
+
+
+def test_incremental_build_renders_only_what_changed(translated: Path) -> None:
+    add_second_page(translated)
+    first = l10n(translated, "build")
+    assert first.code == 0, first.output
+    assert "6 pages published (6 rendered)" in first.stdout
+    assert "(0 rendered), 0 files written" in l10n(translated, "build").stdout
+    # one translation of one page changes: only that page in that language is rendered again
+    translate_catalog(translated, "ko", {"After you leave": "퇴원하신 후"})
+    result = l10n(translated, "build")
+    assert "6 pages published (1 rendered)" in result.stdout
+    assert "퇴원하신 후" in (translated / "output" / "ko" / "aftercare.html").read_text(encoding="utf-8")
+    # a tampered output file is noticed and rewritten
+    page = translated / "output" / "ar" / "first-visit.html"
+    page.write_text("tampered", encoding="utf-8")
+    assert "(1 rendered)" in l10n(translated, "build").stdout
+    assert "tampered" not in page.read_text(encoding="utf-8")
+
+
+def test_removed_page_vanishes_everywhere(translated: Path) -> None:
+    add_second_page(translated)
+    assert l10n(translated, "build").code == 0
+    (translated / "source" / "aftercare.md").unlink()
+    result = l10n(translated, "build")
+    assert result.code == 0
+    assert not list((translated / "output").rglob("aftercare.html"))
+    for path in (translated / "output").rglob("*.*ml"):
+        assert "aftercare" not in path.read_text(encoding="utf-8"), path
+
+
+def test_sitemap_is_valid_xml_with_reciprocal_alternates(translated: Path) -> None:
+    assert l10n(translated, "build").code == 0
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    tree = ET.parse(translated / "output" / "sitemap.xml")
+    urls = {u.find("s:loc", ns).text: u for u in tree.getroot().findall("s:url", ns)}
+    page_urls = [f"https://clinic.example/{t}/first-visit.html" for t in ("en", "ko", "ar")]
+    for url in page_urls:
+        links = {(link.get("hreflang"), link.get("href")) for link in urls[url].findall("x:link", ns)}
+        assert links == {("en", page_urls[0]), ("ko", page_urls[1]), ("ar", page_urls[2]),
+                         ("x-default", page_urls[0])}
+    assert "https://clinic.example/index.html" in urls
+    assert "https://clinic.example/ko/index.html" in urls
+
+
+def test_publish_writes_the_site_and_a_manifest(translated: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    result = l10n(translated, "publish", "--dest", str(dest))
+    assert result.code == 0, result.output
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    pages = {(p["page"], p["locale"]) for p in manifest["pages"]}
+    assert pages == {("first-visit", "en"), ("first-visit", "ko"), ("first-visit", "ar")}
+    import hashlib
+
+    for entry in manifest["pages"]:
+        assert hashlib.sha256((dest / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+        assert entry["catalog_revision"]
+    assert (dest / "ko" / "first-visit.html").is_file()
+
+
+def test_refused_publish_leaves_the_destination_untouched(translated: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    assert l10n(translated, "publish", "--dest", str(dest)).code == 0
+    before = snapshot(dest)
+    translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={DISCLAIMER})
+    result = l10n(translated, "publish", "--dest", str(dest))
+    assert result.code == 1
+    assert "publish refused" in result.stderr and "[ko]" in result.stderr
+    assert snapshot(dest) == before
+
+
+def test_strict_publish_refuses_pages_below_the_threshold(translated: Path, tmp_path: Path) -> None:
+    translate_catalog(translated, "ar", {"Before you arrive": ""})
+    dest = tmp_path / "www"
+    assert l10n(translated, "publish", "--dest", str(dest), "--strict").code == 1
+    assert not dest.exists()
+    assert l10n(translated, "publish", "--dest", str(dest)).code == 0
+    assert not (dest / "ar" / "first-visit.html").exists()
+
+
+def test_dry_run_publish_changes_nothing(translated: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    result = l10n(translated, "publish", "--dest", str(dest), "--dry-run")
+    assert result.code == 0
+    assert "would add: ko/first-visit.html" in result.stdout
+    assert not dest.exists()
+
+
+def test_publish_refuses_a_foreign_folder(translated: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "home"
+    dest.mkdir()
+    (dest / "notes.txt").write_text("precious", encoding="utf-8")
+    result = l10n(translated, "publish", "--dest", str(dest))
+    assert result.code == 2
+    assert "not a site published by l10n" in result.stderr
+    assert (dest / "notes.txt").read_text(encoding="utf-8") == "precious"
+    assert l10n(translated, "publish", "--dest", str(translated / "output")).code == 2
