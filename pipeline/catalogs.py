@@ -16,7 +16,7 @@ from babel.messages.mofile import write_mo
 
 from .config import Config
 from .errors import InputError
-from .files import read_text, write_text_atomic
+from .files import BOM, decode_text, write_bytes_atomic
 from .poformat import format_catalog
 
 __all__ = [
@@ -138,7 +138,13 @@ def _check_syntax(text: str, display: str) -> dict[tuple[str | None, str], int]:
 def read_catalog(path: Path, config: Config) -> polib.POFile:
     """Read and validate a PO or POT file; problems are ``InputError`` with ``path:line``."""
     display = config.relative(path)
-    text = read_text(path, display).replace("\r\n", "\n")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(display, None, f"cannot read: {exc.strerror}") from None
+    text = decode_text(data, display)
+    crlf = "\r\n" in text
+    text = text.replace("\r\n", "\n")
     lines = _check_syntax(text, display)
     try:
         catalog = polib.pofile(text, wrapwidth=config.po_width)
@@ -148,6 +154,9 @@ def read_catalog(path: Path, config: Config) -> polib.POFile:
     for entry in catalog:
         context = None if entry.msgctxt is None else _escaped(entry.msgctxt)
         entry.linenum = lines.get((context, _escaped(entry.msgid)), entry.linenum)
+    # A translator's editor may save with a BOM or CRLF line ends: accepted, and kept on write.
+    catalog.l10n_bom = data.startswith(BOM)
+    catalog.l10n_crlf = crlf
     return catalog
 
 
@@ -157,8 +166,24 @@ def _escaped(text: str) -> str:
 
 
 def write_catalog(path: Path, catalog: polib.POFile, width: int = 79) -> bool:
-    """Write in GNU gettext's layout, atomically; returns False when the file was already so."""
-    return write_text_atomic(path, format_catalog(catalog, width))
+    """Write in GNU gettext's layout, atomically; returns False when the file was already so.
+
+    A BOM or CRLF line ends the file was read with are kept.
+    """
+    text = format_catalog(catalog, width)
+    if getattr(catalog, "l10n_crlf", False):
+        text = text.replace("\n", "\r\n")
+    data = text.encode("utf-8")
+    if getattr(catalog, "l10n_bom", False):
+        data = BOM + data
+    return write_bytes_atomic(path, data)
+
+
+def keep_file_format(original: polib.POFile, catalog: polib.POFile) -> polib.POFile:
+    """Carry the BOM / CRLF choice of the file ``original`` was read from over to ``catalog``."""
+    catalog.l10n_bom = getattr(original, "l10n_bom", False)
+    catalog.l10n_crlf = getattr(original, "l10n_crlf", False)
+    return catalog
 
 
 def is_approved(entry: polib.POEntry) -> bool:

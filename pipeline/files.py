@@ -54,6 +54,9 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 def read_text(path: Path, display: str | None = None) -> str:
     """Read UTF-8 text; a BOM is accepted quietly, invalid UTF-8 is an ``InputError`` with its line."""
     name = display or str(path)
@@ -63,8 +66,13 @@ def read_text(path: Path, display: str | None = None) -> str:
         raise InputError(name, None, "file not found") from None
     except OSError as exc:
         raise InputError(name, None, f"cannot read: {exc.strerror}") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    return decode_text(data, name)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 bytes -> text without a BOM; invalid UTF-8 is an ``InputError`` with its line."""
+    if data.startswith(BOM):
+        data = data[len(BOM):]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -10,7 +10,7 @@ import polib
 from babel import Locale
 from babel.messages.plurals import get_plural
 
-from .catalogs import read_catalog, write_catalog
+from .catalogs import keep_file_format, read_catalog, write_catalog
 from .config import Config, validate_locale
 from .errors import InputError
 from .extract import timestamp
@@ -85,7 +85,7 @@ def update(config: Config, locales: tuple[str, ...] | None = None) -> list[Local
         path = config.po_path(locale)
         if locale in existing:
             merged = merge(existing[locale], pot)
-            catalog, created = merged.catalog, False
+            catalog, created = keep_file_format(existing[locale], merged.catalog), False
             added, fuzzy, obsolete = merged.added, merged.fuzzy_matched, merged.obsoleted
         else:
             catalog, created = new_catalog(config, locale, pot), True
@@ -109,7 +109,7 @@ def init_locale(config: Config, locale: str) -> LocaleUpdate:
     if path.is_file():
         catalog = read_catalog(path, config)
         result = merge(catalog, pot)
-        changed = write_catalog(path, result.catalog, config.po_width)
+        changed = write_catalog(path, keep_file_format(catalog, result.catalog), config.po_width)
         update = LocaleUpdate(locale, config.relative(path), False, changed, result.added, result.fuzzy_matched, result.obsoleted)
     else:
         write_catalog(path, new_catalog(config, locale, pot), config.po_width)

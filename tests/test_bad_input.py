@@ -94,3 +94,49 @@ def test_unknown_locale_in_config(project: Path) -> None:
     result = l10n(project, "build")
     assert result.code == 2
     assert "pyproject.toml:7: unknown locale 'zz'" in result.stderr
+
+
+def test_bom_and_crlf_catalogs_are_accepted_and_kept(translated: Path) -> None:
+    path = po_path(translated, "ko")
+    original = path.read_bytes()
+    path.write_bytes(b"\xef\xbb\xbf" + original.replace(b"\n", b"\r\n"))
+    saved = path.read_bytes()
+    assert l10n(translated, "build").code == 0
+    assert l10n(translated, "update").code == 0
+    assert path.read_bytes() == saved  # nothing to change: byte-identical, BOM and CRLF kept
+    page = translated / "source" / "first-visit.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    assert l10n(translated, "extract").code == 0
+    assert l10n(translated, "update").code == 0
+    updated = path.read_bytes()
+    assert updated.startswith(b"\xef\xbb\xbf") and b"One more paragraph." in updated
+    assert b"\n" not in updated.replace(b"\r\n", b"")
+
+
+def test_mismatched_plural_forms(project: Path) -> None:
+    path = po_path(project, "ar")  # Arabic has six plural forms
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('\nmsgid "one day"\nmsgid_plural "%d days"\nmsgstr[0] "يوم"\nmsgstr[1] "يومان"\n')
+    result = l10n(project, "check")
+    assert result.code == 2
+    assert "nplurals=6" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "row, line, message",
+    [
+        ("bleeding,ko,출혈,mandatory,", 2, "unknown rule"),
+        ("bleeding,ko,출혈,required", 2, "expected 5 columns"),
+        ("bleeding,xx,출혈,required,", 2, "not configured"),
+        ("SMAS,ko,,keep,", 2, "use locale '*'"),
+        (",ko,출혈,required,", 2, "empty term"),
+    ],
+)
+def test_malformed_glossary_row(translated: Path, row: str, line: int, message: str) -> None:
+    (translated / "locales" / "glossary.csv").write_text(f"term,locale,translation,rule,note\n{row}\n", encoding="utf-8")
+    before = snapshot(translated)
+    result = l10n(translated, "build")
+    assert result.code == 2
+    assert f"locales/glossary.csv:{line}: {message}" in result.stderr or message in result.stderr
+    assert f"locales/glossary.csv:{line}:" in result.stderr
+    assert snapshot(translated) == before

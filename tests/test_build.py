@@ -107,13 +107,13 @@ def test_hostile_translation_is_escaped(translated: Path) -> None:
 
     catalog = polib.pofile(str(po_path(translated, "ko")))
     entry = catalog.find("Before you arrive")
-    entry.msgstr = '<script>alert(1)</script> {{ config }} [x](javascript:alert(1))'
+    entry.msgstr = '방문 전 <script>alert(1)</script> {{ config }} [x](javascript:alert(1))'
     entry.flags.append("ignore-markup")  # let it through the checks to prove rendering is safe
     write_catalog(po_path(translated, "ko"), catalog)
     assert l10n(translated, "build").code == 0
     html = page(translated, "ko")
     assert "<script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ config }}" in html
+    assert "방문 전 &lt;script&gt;alert(1)&lt;/script&gt; {{ config }}" in html
     assert 'href="javascript:' not in html
 
 
