@@ -53,10 +53,22 @@ def render_body(page: Page, lookup: Lookup | None) -> tuple[Markup, int]:
             fallbacks += 1
             _block_opener(tokens, index).attrSet("lang", "en")
             continue
-        children: list = []
-        _MD.inline.parse(translated, _MD, env, children)
-        token.children = children
+        token.children = parse_inline(translated, env)
     return Markup(_MD.renderer.render(tokens, _MD.options, env)), fallbacks
+
+
+def parse_inline(text: str, env: dict) -> list:
+    """Inline tokens of a translation, as the full core chain would leave them.
+
+    The core rule ``text_join`` normally turns escapes (``text_special``) into plain text; parsing
+    a block's inline content on its own skips it, and the renderer would then emit ``\<`` raw.
+    """
+    children: list = []
+    _MD.inline.parse(text, _MD, env, children)
+    for child in children:
+        if child.type == "text_special":
+            child.type = "text"
+    return children
 
 
 def _block_opener(tokens: list, index: int):

@@ -131,3 +131,12 @@ def test_below_threshold_falls_back_to_english(translated: Path) -> None:
     assert result.code == 0, result.output
     assert "partial: first-visit [ko]" in result.stdout
     assert '<h2 lang="en">Before you arrive</h2>' in page(translated, "ko")
+
+
+def test_escaped_markup_in_a_translation_stays_text(translated: Path) -> None:
+    # regression: backslash escapes once reached the page unescaped (a script injection)
+    translate_catalog(translated, "ko", {"Before you arrive": r"방문 전 \<script\>alert(1)\</script\>"})
+    assert l10n(translated, "build").code == 0
+    html = page(translated, "ko")
+    assert "<script>" not in html
+    assert "방문 전 &lt;script&gt;alert(1)&lt;/script&gt;" in html
