@@ -58,7 +58,7 @@ def render_body(page: Page, lookup: Lookup | None) -> tuple[Markup, int]:
 
 
 def parse_inline(text: str, env: dict) -> list:
-    """Inline tokens of a translation, as the full core chain would leave them.
+    r"""Inline tokens of a translation, as the full core chain would leave them.
 
     The core rule ``text_join`` normally turns escapes (``text_special``) into plain text; parsing
     a block's inline content on its own skips it, and the renderer would then emit ``\<`` raw.

@@ -18,6 +18,7 @@ class Unit:
     target: str
     msgctxt: str | None = None
     mandatory: bool = False
+    fuzzy: bool = False  # a draft awaiting review, not yet approved
 
 
 class Check:

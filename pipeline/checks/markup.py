@@ -1,53 +1,102 @@
-"""Markup the translation must carry over: the ※ marker, Markdown syntax, URLs, placeholders."""
+"""Markup the translation must carry over: the ※ marker, Markdown syntax, URLs, placeholders.
+
+Markdown is compared as markdown-it parses it (the renderer's own parser), so what is checked is
+what the page will show: a link whose target changed, a code span that lost a backtick, or
+``**`` that CommonMark does not read as emphasis and would print as two asterisks.
+"""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from .base import ERROR, Check, Unit
+from .base import ERROR, WARNING, Check, Unit
+from .inline import PLACEHOLDER, REFERENCE, URL, parse_inline
 
 MARKER = "※"
-_URL = re.compile(r"(?:https?://|mailto:)[^\s)<>\]]+")
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
-_CODE = re.compile(r"(`+)(.+?)\1")
-_LINK_TARGET = re.compile(r"\]\(([^)\s]*)")
-_EMPHASIS = re.compile(r"\*\*|__|~~")
+# Markers that print literally when CommonMark does not pair them (checked longest first).
+_STRAY = ("**", "__", "~~", "`", "*", "_")
+_STYLE_NAMES = {
+    "em": "emphasis (*…*)",
+    "strong": "strong emphasis (**…**)",
+    "s": "strikethrough (~~…~~)",
+    "hardbreak": "hard line break (\\ at the end of a line)",
+}
 
 
 class MarkerKept(Check):
     check_id = "marker-kept"
     name = "※ marker kept"
     severity = ERROR
-    description = "The ※ notice marker of the source appears in the translation as often."
+    description = "The ※ notice marker appears as often as in the source, and first if it is first there."
 
     def run(self, unit: Unit) -> Iterator[str]:
         want, have = unit.source.count(MARKER), unit.target.count(MARKER)
         if want != have:
             yield f"the source has {want} {MARKER} marker(s), the translation {have}"
+        elif unit.source.lstrip().startswith(MARKER) and not unit.target.lstrip().startswith(MARKER):
+            yield f"the source starts with {MARKER}; the translation must start with it too"
+
+
+def _differences(label: str, want: Iterable[str], have: Iterable[str]) -> Iterator[str]:
+    want_count, have_count = Counter(want), Counter(have)
+    for missing in sorted((want_count - have_count).elements()):
+        yield f"{label} {missing!r} is missing from the translation"
+    for extra in sorted((have_count - want_count).elements()):
+        yield f"{label} {extra!r} is not in the source"
 
 
 class MarkupMismatch(Check):
     check_id = "markup"
     name = "Markup, URLs and placeholders kept"
     severity = ERROR
-    description = "Code spans, link targets, URLs, {placeholders} and emphasis pairs match the source."
+    description = (
+        "Link targets, images, autolinks, code spans, URLs and {placeholders} match the source, "
+        "and no Markdown marker is left printing as text."
+    )
 
     def run(self, unit: Unit) -> Iterator[str]:
-        for label, pattern, group in (
-            ("code span", _CODE, 2),
-            ("link target", _LINK_TARGET, 1),
-            ("URL", _URL, 0),
-            ("placeholder", _PLACEHOLDER, 0),
-        ):
-            want = Counter(m.group(group) for m in pattern.finditer(unit.source))
-            have = Counter(m.group(group) for m in pattern.finditer(unit.target))
-            for missing in sorted((want - have).elements()):
-                yield f"{label} {missing!r} is missing from the translation"
-            for extra in sorted((have - want).elements()):
-                yield f"{label} {extra!r} is not in the source"
-        want = Counter(_EMPHASIS.findall(unit.source))
-        have = Counter(_EMPHASIS.findall(unit.target))
-        if want != have:
-            yield "emphasis or strikethrough markers (**, __, ~~) differ from the source"
+        source, target = parse_inline(unit.source), parse_inline(unit.target)
+        yield from _differences("link target", source.links, target.links)
+        yield from _differences("reference link", _labels(unit.source), _labels(unit.target))
+        yield from _differences("image", source.images, target.images)
+        yield from _differences("autolink", source.autolinks, target.autolinks)
+        yield from _differences("code span", source.code, target.code)
+        yield from _differences("URL", URL.findall(source.prose), URL.findall(target.prose))
+        placeholders = PLACEHOLDER.findall(unit.source), PLACEHOLDER.findall(unit.target)
+        yield from _differences("placeholder", *placeholders)
+        yield from _stray_markers(unit.source, source.prose, target.prose)
+
+
+def _labels(message: str) -> list[str]:
+    return [" ".join(label.split()).casefold() for label in REFERENCE.findall(message)]
+
+
+def _stray_markers(raw_source: str, source_prose: str, target_prose: str) -> Iterator[str]:
+    """Markers the source uses as markup but the translation shows as text: the usual cause is
+    a ``**`` or ``_`` next to CJK punctuation or inside a word, where CommonMark cannot pair it."""
+    for marker in _STRAY:
+        used_as_markup = raw_source.count(marker) > source_prose.count(marker)
+        if used_as_markup and target_prose.count(marker) > source_prose.count(marker):
+            if marker == "`":
+                yield "'`' would print as text: a code span is not closed"
+            else:
+                yield (
+                    f"{marker!r} would print as text: CommonMark cannot pair it here; keep punctuation "
+                    "such as 「」 outside the markers (「**重要**」) or put a space on their outer side"
+                )
+            return
+
+
+class StyleMismatch(Check):
+    check_id = "emphasis"
+    name = "Emphasis and line breaks kept"
+    severity = WARNING
+    description = "Emphasis, strong emphasis, strikethrough and hard line breaks occur as often as in the source."
+
+    def run(self, unit: Unit) -> Iterator[str]:
+        want = Counter(parse_inline(unit.source).styles)
+        have = Counter(parse_inline(unit.target).styles)
+        for style, name in _STYLE_NAMES.items():
+            if want[style] != have[style]:
+                yield f"{name}: the source has {want[style]}, the translation {have[style]}"

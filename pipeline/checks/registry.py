@@ -8,41 +8,64 @@ import polib
 
 from .base import Check, Finding, Unit
 from .glossary import GlossaryForbidden, GlossaryKeep, GlossaryRequired, Term
-from .markup import MarkerKept, MarkupMismatch
+from .invisible import InvisibleCharacters
+from .length import LengthRatio
+from .markup import MarkerKept, MarkupMismatch, StyleMismatch
+from .punctuation import FinalPunctuation, LocaleComma
+from .script import UnexpectedScript
 from .typography import DoubleSpace, EdgeWhitespace
+from .untranslated import Untranslated
 
 MANDATORY_CONTEXT = "disclaimer"
 
 
 def all_checks(glossary: tuple[Term, ...] = ()) -> list[Check]:
+    """Every check, errors first; those that need the termbase get it."""
     return [
         MarkerKept(),
         MarkupMismatch(),
         EdgeWhitespace(),
-        DoubleSpace(),
+        InvisibleCharacters(),
+        UnexpectedScript(glossary),
         GlossaryRequired(glossary),
         GlossaryForbidden(glossary),
         GlossaryKeep(glossary),
+        StyleMismatch(),
+        DoubleSpace(),
+        Untranslated(glossary),
+        LengthRatio(glossary),
+        FinalPunctuation(),
+        LocaleComma(),
+    ]
+
+
+def check_unit(
+    unit: Unit, checks: Iterable[Check], flags: Iterable[str] = ()
+) -> list[tuple[Check, str]]:
+    """(check, message) for every problem of one unit; ``ignore-<id>`` flags are honoured
+    except on mandatory messages (the disclaimer)."""
+    flags = set(flags)
+    return [
+        (check, message)
+        for check in checks
+        if unit.mandatory or f"ignore-{check.check_id}" not in flags
+        for message in check.run(unit)
     ]
 
 
 def check_catalog(
     catalog: polib.POFile, locale: str, file: str, checks: Iterable[Check]
 ) -> list[Finding]:
-    """Findings for every translated, non-obsolete entry; ``ignore-<id>`` flags are honoured
-    except on mandatory messages (the disclaimer)."""
+    """Findings for every translated, non-obsolete entry of one catalog."""
     checks = list(checks)
     findings = []
     for entry in catalog:
         if entry.obsolete or not entry.msgid or entry.msgid_plural or not entry.msgstr:
             continue
         mandatory = entry.msgctxt == MANDATORY_CONTEXT
-        unit = Unit(locale, entry.msgid, entry.msgstr, entry.msgctxt, mandatory)
-        for check in checks:
-            if not mandatory and f"ignore-{check.check_id}" in entry.flags:
-                continue
-            for message in check.run(unit):
-                findings.append(
-                    Finding(locale, file, entry.linenum, entry.msgctxt, entry.msgid, check.check_id, check.severity, message)
-                )
+        unit = Unit(locale, entry.msgid, entry.msgstr, entry.msgctxt, mandatory, entry.fuzzy)
+        for check, message in check_unit(unit, checks, entry.flags):
+            findings.append(Finding(
+                locale, file, entry.linenum, entry.msgctxt, entry.msgid, check.check_id, check.severity, message
+            ))
     return findings

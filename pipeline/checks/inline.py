@@ -1,0 +1,86 @@
+"""A message read as the renderer reads it: markdown-it's inline tokens, so the checks judge the
+Markdown a page will show, not a regex's guess at it (``**「注意」**です`` is not emphasis)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..source import markdown
+
+_MD = markdown()
+URL = re.compile(r"(?:https?://|mailto:)[^\s)<>\]]+")
+PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+# A full reference link ``[text][label]``: pages resolve the label against the English page's
+# definitions, which a single message does not carry, so the label is compared as written.
+REFERENCE = re.compile(r"\]\[([^\[\]]+)\]")
+
+
+@dataclass(frozen=True)
+class Inline:
+    links: tuple[str, ...]  # targets of [text](target)
+    autolinks: tuple[str, ...]  # <https://...>
+    images: tuple[str, ...]  # sources of ![alt](src)
+    code: tuple[str, ...]  # contents of `code` spans
+    styles: tuple[str, ...]  # one of em, strong, s, hardbreak per occurrence
+    text: str  # what a reader sees: text, code, image alt; breaks as spaces
+    prose: str  # the text outside code spans and link targets, where stray markers show
+
+
+@lru_cache(maxsize=4096)
+def parse_inline(message: str) -> Inline:
+    """The inline Markdown of one message."""
+    links: list[str] = []
+    autolinks: list[str] = []
+    images: list[str] = []
+    code: list[str] = []
+    styles: list[str] = []
+    text: list[str] = []
+    prose: list[str] = []
+    tokens = _MD.parseInline(message, {})[0].children or []
+    in_autolink = False  # an autolink's text is its URL, compared as such
+    for token in tokens:
+        if token.type == "text":
+            text.append(token.content)
+            if not in_autolink:
+                prose.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            text.append(" ")
+            prose.append(" ")
+            if token.type == "hardbreak":
+                styles.append("hardbreak")
+        elif token.type == "code_inline":
+            code.append(token.content)
+            text.append(token.content)
+        elif token.type == "link_open":
+            href = str(token.attrs.get("href", ""))
+            in_autolink = token.markup == "autolink"
+            (autolinks if in_autolink else links).append(href)
+        elif token.type == "link_close":
+            in_autolink = False
+        elif token.type == "image":
+            images.append(str(token.attrs.get("src", "")))
+            text.append(token.content)
+            prose.append(token.content)
+        elif token.type in ("em_open", "strong_open", "s_open"):
+            styles.append(token.type[: -len("_open")])
+    return Inline(
+        tuple(links), tuple(autolinks), tuple(images), tuple(code), tuple(styles),
+        "".join(text), "".join(prose),
+    )
+
+
+def translatable(message: str, keep: tuple[str, ...] = ()) -> str:
+    """The prose a translator is expected to translate: visible text without code spans, URLs,
+    ``{placeholders}`` and terms kept as written (names such as ``SMAS``)."""
+    prose = parse_inline(message).prose
+    prose = PLACEHOLDER.sub(" ", URL.sub(" ", prose))
+    for term in sorted(keep, key=len, reverse=True):
+        prose = re.sub(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", " ", prose, flags=re.IGNORECASE)
+    return prose
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` has any letters (digits, punctuation and symbols do not count)."""
+    return any(ch.isalpha() for ch in text)
