@@ -1,0 +1,186 @@
+"""`l10n check --browser`: Chromium lays out every built page and measures the disclaimer.
+
+Each case breaks the Korean disclaimer of one page through the site's templates. The HTML gate
+cannot see it (`l10n build` publishes the page, `l10n check` passes); `l10n check --browser`
+exits 1 naming ko and that page.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+from conftest import PAGE, PYPROJECT, REPO, TRANSLATIONS, Result, l10n, snapshot, translate_catalog
+
+from pipeline.checks.browser import DEFAULT_CHROMIUM, INSTALL_COMMAND
+
+STYLE = (REPO / "pipeline" / "templates" / "style.css").read_text(encoding="utf-8")
+PAGE_TEMPLATE = (REPO / "pipeline" / "templates" / "page.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chromium() -> None:
+    """Never skip: `make test` installs Chromium, so a missing one is a broken set-up."""
+    if not DEFAULT_CHROMIUM.is_file():
+        pytest.fail(f"{DEFAULT_CHROMIUM} is missing; `make test` installs it, or run: {INSTALL_COMMAND}")
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny project of conftest, approved in ko and ar, built once for the module."""
+    root = tmp_path_factory.mktemp("tiny") / "site"
+    (root / "source").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (root / "source" / "first-visit.md").write_text(PAGE, encoding="utf-8")
+    assert l10n(root, "extract").code == 0
+    assert l10n(root, "update").code == 0
+    for locale, table in TRANSLATIONS.items():
+        translate_catalog(root, locale, table)
+    assert l10n(root, "build").code == 0
+    return root
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    return struct.unpack(">II", data[16:24])
+
+
+def test_clean_project_passes_and_saves_a_screenshot_per_page(tiny: Path, tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(tiny, root)
+    stale = root / "reports" / "screenshots" / "ko" / "withdrawn-page.png"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"a page that is no longer built")
+    result = l10n(root, "check", "--browser")
+    assert result.code == 0, result.output
+    assert not stale.exists()
+    assert "3 rendered pages checked, 3 in Chromium at 1280x800 and 390x844" in result.stdout
+    for tag in ("en", "ko", "ar"):
+        width, height = png_size(root / "reports" / "screenshots" / tag / "first-visit.png")
+        assert width == 1280 and height >= 800  # the full page at desktop width
+
+
+# One page per way of breaking the Korean disclaimer: (slug, CSS, what the report says). The
+# page template wraps each disclaimer in <div class="case {slug}"> so the CSS can aim at one page.
+BROKEN = [
+    ("display-none", ":lang(ko) .display-none .disclaimer { display: none; }", "not visible"),
+    ("visibility-hidden", ":lang(ko) .visibility-hidden .disclaimer { visibility: hidden; }", "not visible"),
+    ("faded-out", ":lang(ko) .faded-out { opacity: 0; }", "not visible"),
+    ("off-screen", ":lang(ko) .off-screen .disclaimer { position: absolute; left: -9999px; }", "off-screen"),
+    ("tiny", ":lang(ko) .tiny .disclaimer { font-size: 8px; }", "8 px (aside.disclaimer), below 12 px"),
+    ("smaller-than-body", ":lang(ko) .smaller-than-body .disclaimer { font-size: 0.8em; }",
+     "13.6 px (aside.disclaimer), smaller than the body text (17 px)"),
+    ("low-contrast", ":lang(ko) .low-contrast .disclaimer { color: #ccc; background: #fff; }",
+     "contrast is 1.61:1 (#cccccc on #ffffff in aside.disclaimer), below 4.5:1"),
+    ("over-an-image",
+     (":lang(ko) .over-an-image .disclaimer { background: url(\"data:image/svg+xml,%3Csvg "
+      "xmlns='http://www.w3.org/2000/svg' width='8' height='8'%3E%3Crect width='8' height='8' "
+      "fill='%23fff'/%3E%3C/svg%3E\"); }"),
+     "contrast cannot be verified: its text is over the background image of aside.disclaimer"),
+    ("covered", ".banner { position: relative; margin-top: -6rem; height: 7rem; background: #fff; }",
+     "covered at its centre and all four inner corners (div.banner is on top)"),
+    ("see-through-overlay",
+     (":lang(ko) .see-through-overlay { position: relative; }"
+      " :lang(ko) .see-through-overlay::after { content: ''; position: absolute; inset: 0;"
+      " background: rgb(255 255 255 / 0.9); pointer-events: none; }"),
+     "covered at its centre and all four inner corners (div.case.see-through-overlay is on top)"),
+    ("clipped", ":lang(ko) .clipped { overflow: hidden; height: 0; }",
+     "clipped by div.case.clipped (overflow hidden/hidden, "),
+    ("too-wide-for-a-phone", ":lang(ko) .too-wide-for-a-phone .disclaimer { min-width: 600px; }",
+     "at 390x844: the disclaimer sticks out of the page"),
+]
+BANNER = '{% if tag == "ko" and page.slug == "covered" %}<div class="banner">예약하기</div>{% endif %}'
+CASE_TEMPLATE = PAGE_TEMPLATE.replace(
+    '<aside class="disclaimer"', '<div class="case {{ page.slug }}">\n<aside class="disclaimer"'
+).replace("</aside>", f"</aside>\n{BANNER}\n</div>")
+
+
+@pytest.fixture(scope="module")
+def broken(tiny: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result, list[dict]]:
+    """The tiny project with one more page per case, built and checked in Chromium once."""
+    root = tmp_path_factory.mktemp("broken") / "site"
+    shutil.copytree(tiny, root)
+    for slug, _, _ in BROKEN:
+        text = PAGE.replace("slug: first-visit", f"slug: {slug}")
+        (root / "source" / f"{slug}.md").write_text(text, encoding="utf-8")
+    assert CASE_TEMPLATE.count("{{ page.slug }}\">") == 1 and BANNER in CASE_TEMPLATE
+    (root / "templates").mkdir()
+    (root / "templates" / "page.html").write_text(CASE_TEMPLATE, encoding="utf-8")
+    (root / "templates" / "style.css").write_text(STYLE + "\n".join(css for _, css, _ in BROKEN), encoding="utf-8")
+    assert l10n(root, "update").code == 0  # the new pages share every message with first-visit
+    build = l10n(root, "build")
+    assert build.code == 0, build.output  # the HTML gate sees nothing wrong: every page is published
+    assert l10n(root, "check").code == 0  # and neither does the check without a browser
+    result = l10n(root, "check", "--browser", "--format", "json")
+    return root, result, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("slug, reported", [(c[0], c[2]) for c in BROKEN], ids=[c[0] for c in BROKEN])
+def test_disclaimer_broken_by_a_template_fails_in_that_locale(broken, slug: str, reported: str) -> None:
+    _, result, findings = broken
+    assert result.code == 1
+    mine = [f for f in findings if f["file"] == f"output/ko/{slug}.html"]
+    assert mine, f"nothing reported for {slug}"
+    assert {(f["locale"], f["line"], f["msgctxt"], f["check"], f["severity"]) for f in mine} == {
+        ("ko", 1, "disclaimer", "disclaimer-browser", "error")
+    }
+    assert any(reported in f["message"] for f in mine), [f["message"] for f in mine]
+
+
+def test_only_the_broken_pages_of_that_locale_are_named(broken) -> None:
+    root, _, findings = broken
+    assert {f["file"] for f in findings} == {f"output/ko/{slug}.html" for slug, _, _ in BROKEN}
+    shots = root / "reports" / "screenshots"
+    assert len(list(shots.glob("*/*.png"))) == 3 * (len(BROKEN) + 1)  # en, ko, ar of every page
+
+
+def test_text_report_groups_by_locale_with_path_and_line(tiny: Path, tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(tiny, root)
+    (root / "templates").mkdir()
+    (root / "templates" / "style.css").write_text(STYLE + ":lang(ko) .disclaimer { font-size: 8px; }", encoding="utf-8")
+    assert l10n(root, "build").code == 0
+    result = l10n(root, "check", "--browser", "--locale", "ko")
+    assert result.code == 1
+    assert result.stdout.startswith(
+        "[ko]\n  output/ko/first-visit.html:1: error: disclaimer-browser (disclaimer): "
+        "at 1280x800: the disclaimer's text is 8 px (aside.disclaimer), below 12 px\n"
+    )
+    assert "1 rendered pages checked, 1 in Chromium" in result.stdout
+
+
+def test_missing_chromium_is_exit_2_with_the_install_command(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(tiny, root)
+    monkeypatch.setenv("L10N_CHROMIUM", str(tmp_path / "no-chromium"))
+    before = snapshot(root)
+    result = l10n(root, "check", "--browser")
+    assert result.code == 2
+    assert "no-chromium: Chromium is not installed (from L10N_CHROMIUM)" in result.stderr
+    assert INSTALL_COMMAND in result.stderr
+    assert snapshot(root) == before
+
+    monkeypatch.delenv("L10N_CHROMIUM")
+    pyproject = root / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text(encoding="utf-8") + 'chromium = "/opt/no/chromium"\n', encoding="utf-8")
+    result = l10n(root, "check", "--browser")
+    assert result.code == 2
+    assert "/opt/no/chromium: Chromium is not installed (from [tool.l10n] chromium)" in result.stderr
+
+
+def test_shipped_site_passes_in_chromium(repo_copy: Path) -> None:
+    assert l10n(repo_copy, "build").code == 0
+    result = l10n(repo_copy, "check", "--browser")
+    assert result.code == 0, result.output
+    assert "9 in Chromium" in result.stdout
+    shots = repo_copy / "reports" / "screenshots"
+    tags = ["ar", "en", "ja", "ko", "ru", "th", "vi", "zh-Hans", "zh-Hant"]
+    assert sorted(p.relative_to(shots).as_posix() for p in shots.glob("*/*.png")) == [
+        f"{tag}/mini-facelift.png" for tag in tags
+    ]
