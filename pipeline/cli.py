@@ -119,27 +119,62 @@ def init(ctx: click.Context, locale: str) -> None:
 
 @main.command()
 @click.option("--provider", help="Machine translation provider (default: [tool.l10n] provider).")
-@click.option("--provider-url", help="Endpoint of a self-hosted provider.")
+@click.option("--provider-url", help="Base URL of the provider's API, e.g. a self-hosted LibreTranslate.")
 @click.option("--locale", "-l", "locales", multiple=True, help="Only this locale (repeatable).")
-@click.option("--dry-run", is_flag=True, help="Send nothing; show what would be sent.")
+@click.option("--dry-run", is_flag=True, help="Send nothing; show what would be sent (needs no key).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=16, show_default=True, help="Requests in flight at once.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=30.0, show_default=True, help="Seconds per request.")
 @command(writes=True)
-def translate(ctx: click.Context, provider: str | None, provider_url: str | None, locales: tuple[str, ...], dry_run: bool) -> None:
+def translate(
+    ctx: click.Context, provider: str | None, provider_url: str | None, locales: tuple[str, ...], dry_run: bool,
+    jobs: int, timeout: float,
+) -> None:  # fmt: skip
     """Fill empty entries by machine translation (results are fuzzy until reviewed)."""
-    from .translate import plan
+    from .translate import translate as run
 
     config = _config(ctx)
     provider = provider or config.provider
-    plans = plan(config, _locales(config, locales))
-    total = sum(p.messages for p in plans)
-    if provider is None or dry_run:
-        for row in plans:
-            if row.messages:
-                click.echo(f"{row.locale}: {row.messages} empty entries, {row.characters} characters")
-        reason = "dry run" if dry_run else "no provider configured"
-        click.echo(f"{reason}: {total} empty entries in {len(plans)} locales; nothing sent")
+    url = provider_url or (config.provider_url if provider == config.provider else None)
+    chosen = _locales(config, locales)
+    if dry_run or provider is None:
+        result = run(config, chosen, provider, url, dry_run=True)
+    elif sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task(f"{provider}", total=None)
+            result = run(config, chosen, provider, url, jobs=jobs, timeout=timeout,
+                         progress=lambda done, total: bar.update(task, completed=done, total=total))  # fmt: skip
+    else:
+        result = run(config, chosen, provider, url, jobs=jobs, timeout=timeout)
+    _print_translation(result)
+    if result.failed:
+        raise Failed
+
+
+def _print_translation(result: Any) -> None:
+    for row in result.locales:
+        for empty in row.left_empty:
+            click.echo(f"warning: {empty.file}:{empty.line}: left empty: {empty.reason}", err=True)
+        if row.error:
+            click.echo(f"error: {row.locale}: {row.error}; {row.file} unchanged" if not row.filled
+                       else f"error: {row.locale}: {row.error}; {row.filled} translations saved", err=True)  # fmt: skip
+    if result.dry_run:
+        for row in result.locales:
+            if row.empty:
+                click.echo(f"{row.locale}: {row.empty} empty entries, {row.sent} texts to send "
+                           f"({row.characters} characters), {row.cached} cached")  # fmt: skip
+        reason = "dry run" if result.provider else "no provider configured"
+        click.echo(f"{reason}: {result.total('sent')} texts, {result.total('characters')} characters "
+                   f"in {len(result.locales)} locales; nothing sent")  # fmt: skip
         return
-    click.echo(f"error: provider {provider!r} is not available in this version", err=True)
-    ctx.exit(2)
+    for row in result.locales:
+        if row.empty:
+            click.echo(f"{row.file}: {row.filled} filled ({row.sent} sent, {row.cached} cached), "
+                       f"{row.failed} failed, {row.characters} characters")  # fmt: skip
+    click.echo(f"{result.provider}: {result.total('sent')} sent, {result.total('cached')} cached, "
+               f"{result.total('failed')} failed, {result.total('characters')} characters")  # fmt: skip
 
 
 def _print_findings(findings: list[Any]) -> None:
@@ -156,24 +191,39 @@ def _print_findings(findings: list[Any]) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--locale", "-l", "locales", multiple=True, help="Only this locale (repeatable).")
+@click.option(
+    "--browser", is_flag=True,
+    help="Also check each page's disclaimer in Chromium at 1280x800 and 390x844 (screenshots in reports/screenshots/).",
+)
 @command(writes=False)
-def check(ctx: click.Context, fmt: str, locales: tuple[str, ...]) -> None:
+def check(ctx: click.Context, fmt: str, locales: tuple[str, ...], browser: bool) -> None:
     """Run the quality checks and the disclaimer gate on catalogs and on output/."""
     from .checks.report import check_project
 
     config = _config(ctx)
-    report = check_project(config, _locales(config, locales))
+    chosen = _locales(config, locales)
+    if browser:
+        from .checks.browser import VIEWPORTS, check_in_browser, chromium_executable
+
+        chromium = chromium_executable(config)  # missing: exit 2 with the install command, before any work
+    report = check_project(config, chosen)
+    seen = check_in_browser(config, chosen, chromium) if browser else None
+    findings = report.findings + (seen.findings if seen else ())
     if fmt == "json":
-        click.echo(json.dumps([f.as_dict() for f in report.findings], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
-        _print_findings(report.findings)
-        errors = sum(f.severity == "error" for f in report.findings)
-        warnings = len(report.findings) - errors
+        _print_findings(list(findings))
+        errors = sum(f.severity == "error" for f in findings)
+        warnings = len(findings) - errors
+        in_browser = (
+            f", {seen.pages_checked} in Chromium at {' and '.join(f'{w}x{h}' for w, h in VIEWPORTS)}"
+            f" (screenshots in reports/screenshots/)" if seen else ""
+        )
         click.echo(
-            f"{report.catalogs} catalogs, {report.pages_checked} rendered pages checked: "
+            f"{report.catalogs} catalogs, {report.pages_checked} rendered pages checked{in_browser}: "
             f"{errors} errors, {warnings} warnings"
         )
-    if report.failed:
+    if report.failed or (seen and seen.failed):
         raise Failed
 
 
@@ -207,40 +257,255 @@ def _report_build(result: Any) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@command(writes=False)
-def stats(ctx: click.Context, fmt: str) -> None:
-    """Translation progress per locale."""
-    from .stats import stats as run
+@click.option("--dest", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder the site is served from.")
+@click.option("--strict", is_flag=True, help="Also refuse when any page is withheld for being below the threshold.")
+@click.option("--dry-run", is_flag=True, help="Show what would be added, changed and removed; change nothing.")
+@command(writes=True)
+def publish(ctx: click.Context, dest: Path, strict: bool, dry_run: bool) -> None:
+    """Build, run the gate, then replace DEST atomically with the site and a manifest.json."""
+    from .checks.report import check_project
+    from .publish import publish as run
 
-    rows = run(_config(ctx))
+    from .checks.browser import check_in_browser, chromium_executable
+
+    config = _config(ctx)
+    chromium = chromium_executable(config)  # publishing always lays pages out in Chromium: exit 2 if missing
+
+    def verify() -> list[str]:
+        findings = check_project(config).findings + check_in_browser(config, None, chromium).findings
+        return [f"{f.file}:{f.line}: {f.check}: {f.message}" for f in findings if f.severity == "error"]
+
+    result = run(config, dest, strict=strict, dry_run=dry_run, verify=verify)
+    _report_build(result.build)
+    if result.refusal:
+        for reason in result.refusal:
+            click.echo(f"refused: {reason}", err=True)
+        click.echo(f"publish refused: {dest} is unchanged", err=True)
+        raise Failed
+    if dry_run:
+        for label, paths in (("add", result.added), ("change", result.changed), ("remove", result.removed)):
+            for path in paths:
+                click.echo(f"would {label}: {path}")
+    verb = "would publish" if dry_run else "published"
+    click.echo(f"{verb} to {dest}: {len(result.added)} added, {len(result.changed)} changed, {len(result.removed)} removed")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--locale", "-l", "locales", multiple=True, help="Only this locale (repeatable).")
+@click.option(
+    "--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), help="Also write an HTML dashboard to this file."
+)
+@command(writes=False)
+def stats(ctx: click.Context, fmt: str, locales: tuple[str, ...], html_file: Path | None) -> None:
+    """Progress, review and publishing state per locale."""
+    from .stats import stats as run
+    from .stats import write_dashboard
+
+    config = _config(ctx)
+    rows = run(config, _locales(config, locales))
+    if html_file is not None:
+        write_dashboard(config, rows, html_file)
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'locale':<8} {'approved':>8} {'fuzzy':>6} {'empty':>6} {'total':>6} {'done':>7}")
+    click.echo(
+        f"{'locale':<8} {'approved':>8} {'fuzzy':>6} {'empty':>6} {'mt-unchanged':>12} {'errors':>6} "
+        f"{'total':>6} {'done':>7}  pages"
+    )
     for r in rows:
-        click.echo(f"{r.locale:<8} {r.approved:>8} {r.fuzzy:>6} {r.untranslated:>6} {r.total:>6} {r.percent:>6.1f}%")
+        click.echo(
+            f"{r.locale:<8} {r.approved:>8} {r.fuzzy:>6} {r.untranslated:>6} {r.mt_accepted_unchanged:>12} "
+            f"{r.errors:>6} {r.total:>6} {r.percent:>6.1f}%  {len(r.publishable)}/{len(r.pages)} publishable"
+        )
+    withheld = [(r.locale, p) for r in rows for p in r.withheld]
+    if withheld:
+        click.echo("withheld:")
+        for locale, page in withheld:
+            click.echo(f"  {page.slug} [{locale}]: {'; '.join(page.reasons)}")
+    if html_file is not None:
+        click.echo(f"dashboard written to {html_file}")
+
+
+_REVIEW_KEYS = "[a]ccept [e]dit [s]kip [q]uit [?]help"
+_REVIEW_HELP = """\
+  a  accept the draft: removes fuzzy, records `reviewed: NAME DATE`, saves the catalog
+  e  edit the draft ($EDITOR when set, else one line here; \\n is a line break); it stays fuzzy
+  s  skip: leave this entry as it is and go to the next
+  q  quit: every decision so far is already saved
+  ?  this help"""
+
+
+def _show_text(label: str, text: str) -> None:
+    lines = text.split("\n") or [""]
+    click.echo(f"{label:<9} {lines[0]}")
+    for line in lines[1:]:
+        click.echo(f"{'':<9} {line}")
+
+
+def _show_review_item(item: Any, remaining: int) -> None:
+    click.echo("")
+    click.echo(click.style(f"--- {remaining} to review: {item.file}:{item.line}", bold=True))
+    if item.mandatory:
+        click.echo(click.style('mandatory: the medical disclaimer (msgctxt "disclaimer")', fg="yellow", bold=True))
+    elif item.msgctxt:
+        click.echo(f"context:  {item.msgctxt}")
+    if item.note:
+        click.echo(f"note:     {item.note}")
+    state = ["fuzzy" if item.fuzzy else "not fuzzy"] + ([item.machine] if item.machine else [])
+    click.echo(f"state:    {' | '.join(state)}")
+    _show_text("English:", item.msgid)
+    if item.diff:
+        styles = {"delete": ("[-", "-]", "red"), "insert": ("{+", "+}", "green")}
+        shown = "".join(
+            part.text if part.op == "equal"
+            else click.style(styles[part.op][0] + part.text + styles[part.op][1], fg=styles[part.op][2])
+            for part in item.diff
+        )
+        _show_text("changed:", shown)
+    _show_text("draft:", item.draft if item.draft else "(empty)")
+    if not item.findings:
+        click.echo("checks:   " + ("passed" if item.draft else "(nothing to check)"))
+    else:
+        click.echo("checks:")
+        for f in item.findings:
+            colour = "red" if f.severity == "error" else "yellow"
+            click.echo(f"  {click.style(f.severity, fg=colour)} {f.check}: {f.message}")
+
+
+def _review_key() -> str:
+    """One key on a terminal; one line otherwise (scripts, tests). End of input quits."""
+    try:
+        if sys.stdin.isatty():
+            click.echo(f"{_REVIEW_KEYS}: ", nl=False)
+            key = click.getchar()
+            click.echo(key)
+        else:
+            key = click.prompt(_REVIEW_KEYS, default="", show_default=False)
+    except (click.Abort, EOFError, KeyboardInterrupt):
+        return "q"
+    return key.strip()[:1].lower()
+
+
+def _edited_draft(item: Any) -> str | None:
+    """The reviewer's new text, or None to keep the draft."""
+    import os
+
+    from .review import from_one_line, to_one_line
+
+    editor = os.environ.get("EDITOR")
+    try:
+        if editor:
+            text = click.edit(item.draft + "\n", editor=editor, extension=".txt", require_save=True)
+            if text is not None and text.endswith("\n") and not item.msgid.endswith("\n"):
+                text = text[:-1]  # the newline every editor adds at the end of the file
+        else:
+            if to_one_line(item.draft) != item.draft:
+                click.echo(f"draft on one line: {to_one_line(item.draft)}")
+            raw = click.prompt("new translation (empty keeps the draft)", default="", show_default=False)
+            text = from_one_line(raw) if raw.strip() else None
+    except click.ClickException as exc:  # the editor failed
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return None
+    except (click.Abort, EOFError, KeyboardInterrupt):
+        return None
+    return text or None
+
+
+@main.command()
+@click.option("--locale", "-l", "locale", required=True, help="The locale to review, e.g. ko.")
+@click.option("--reviewer", help="Name recorded in `# reviewed:` (default: [tool.l10n] reviewer, else $USER).")
+@command(writes=True)
+def review(ctx: click.Context, locale: str, reviewer: str | None) -> None:
+    """Review fuzzy and unreviewed machine-translated entries one at a time; saves after each decision."""
+    from . import review as stage
+
+    config = _config(ctx)
+    _locales(config, (locale,))
+    name = stage.reviewer_name(config, reviewer)
+    session = stage.start(config, locale)
+    passed: set[Any] = set()
+    counts = {"accepted": 0, "edited": 0, "skipped": 0}
+    while True:
+        item, remaining = stage.next_item(session, passed)
+        if item is None:
+            break
+        _show_review_item(item, remaining)
+        key = _review_key()
+        while key not in ("a", "e", "s", "q"):
+            click.echo(_REVIEW_HELP)
+            key = _review_key()
+        if key == "q":
+            break
+        if key == "s":
+            passed.add(item.key)
+            counts["skipped"] += 1
+        elif key == "e":
+            text = _edited_draft(item)
+            if text is None or text == item.draft:
+                click.echo("draft unchanged")
+                continue
+            stage.save_draft(session, item, text)
+            counts["edited"] += 1
+            click.echo(f"draft saved to {item.file} (still to review: accept it with a)")
+        elif not item.draft:
+            click.echo("the draft is empty: edit it first (e)")
+        else:
+            if item.errors:
+                what = (
+                    "the page stays withheld until they are fixed"
+                    if item.mandatory
+                    else "it will not be published while they remain"
+                )
+                try:
+                    sure = click.confirm(f"{len(item.errors)} error(s): {what}. Accept anyway?", default=False)
+                except (click.Abort, EOFError, KeyboardInterrupt):
+                    sure = False
+                if not sure:
+                    click.echo("not accepted")
+                    continue
+            stage.accept(session, item, name)
+            counts["accepted"] += 1
+            click.echo(f"accepted; saved {item.file}")
+    left = len(stage.pending(session))
+    summary = ", ".join(f"{n} {label}" for label, n in counts.items())
+    click.echo(f"{locale}: {summary}; " + (f"{left} still to review" if left else "nothing left to review"))
 
 
 @main.command()
 @click.option("--port", default=8000, show_default=True)
 @click.option("--bind", default="127.0.0.1", show_default=True)
+@click.option("--no-rebuild", is_flag=True, help="Only serve; do not rebuild when inputs change.")
 @command(writes=False)
-def serve(ctx: click.Context, port: int, bind: str) -> None:
-    """Preview output/ at http://127.0.0.1:8000/ (Ctrl-C stops)."""
-    import functools
-    import http.server
+def serve(ctx: click.Context, port: int, bind: str, no_rebuild: bool) -> None:
+    """Preview output/ at http://127.0.0.1:8000/, rebuilding when source, catalogs or templates change."""
+    import threading
+
+    from .build import build as run_build
+    from .serve import preview_server, watch
 
     config = _config(ctx)
+
+    def rebuild() -> None:
+        try:
+            with project_lock(config, "serve (rebuild)"):
+                _report_build(run_build(config))
+        except (InputError, LockTimeout) as exc:
+            click.echo(f"error: {exc}", err=True)
+
     if not config.output_dir.is_dir():
-        raise InputError(config.relative(config.output_dir), None, "nothing to serve: run `l10n build` first")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(config.output_dir))
-    with http.server.ThreadingHTTPServer((bind, port), handler) as server:
-        click.echo(f"serving {config.relative(config.output_dir)} at http://{bind}:{port}/")
+        rebuild()
+    stop = threading.Event()
+    if not no_rebuild:
+        threading.Thread(target=watch, args=(config, rebuild, stop), daemon=True).start()
+    with preview_server(config, bind, port) as server:
+        click.echo(f"serving {config.relative(config.output_dir)} at http://{bind}:{server.server_port}/ (Ctrl-C stops)")
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
+        finally:
+            stop.set()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -182,3 +182,24 @@ def test_preview_server_serves_output_and_notices_changes(translated: Path) -> N
     page.write_text(page.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
     watcher.join(timeout=10)
     assert rebuilt.is_set()
+
+
+def test_publish_runs_the_browser_gate(translated: Path, tmp_path: Path, monkeypatch) -> None:
+    dest = tmp_path / "www"
+    assert l10n(translated, "publish", "--dest", str(dest)).code == 0
+    before = snapshot(dest)
+    # a stylesheet that hides only the Korean disclaimer: invisible to the HTML gate
+    from pipeline.theme import PACKAGE_TEMPLATES
+
+    (translated / "templates").mkdir()
+    css = (PACKAGE_TEMPLATES / "style.css").read_text(encoding="utf-8") + "\n:lang(ko) .disclaimer { display: none; }\n"
+    (translated / "templates" / "style.css").write_text(css, encoding="utf-8")
+    result = l10n(translated, "publish", "--dest", str(dest))
+    assert result.code == 1
+    assert "disclaimer-browser" in result.stderr and "output/ko/first-visit.html" in result.stderr
+    assert snapshot(dest) == before
+    monkeypatch.setenv("L10N_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    missing = l10n(translated, "publish", "--dest", str(dest))
+    assert missing.code == 2
+    assert "apt-get install" in missing.stderr
+    assert snapshot(dest) == before
