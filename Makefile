@@ -24,8 +24,12 @@ site: $(STAMP)
 	else echo "browser check skipped: /usr/bin/chromium is not installed (sudo apt-get install -y chromium fonts-noto-cjk fonts-thai-tlwg fonts-noto-core)" >&2; \
 	echo "$(L10N) check"; $(L10N) check; fi
 
-extract update translate build check stats: $(STAMP)
+extract update build check stats: $(STAMP)
 	$(L10N) $@
+
+# make translate PROVIDER=libre PROVIDER_URL=http://127.0.0.1:5000/ LOCALES="ko ja"
+translate: $(STAMP)
+	$(L10N) translate $(if $(PROVIDER),--provider $(PROVIDER)) $(if $(PROVIDER_URL),--provider-url $(PROVIDER_URL)) $(foreach l,$(LOCALES),--locale $(l))
 
 serve: $(STAMP)
 	$(L10N) serve
