@@ -224,3 +224,29 @@ def test_a_held_lock_times_out_with_the_holder_named(site: Path, tmp_path: Path)
     assert "locked by `l10n publish`" in result.stderr
     assert check.returncode == 0
     assert os.path.exists(root / ".cache" / "l10n.lock")
+
+
+def test_kill_during_translate_never_breaks_a_catalog(site: Path, tmp_path: Path) -> None:
+    root = fresh_copy(site, tmp_path)
+    for page in sorted((root / "source").glob("*.md")):
+        page.write_text(page.read_text(encoding="utf-8") + "\nA **new** paragraph with a [link](https://clinic.example/book).\n"
+                        f"\nAnother new paragraph for {page.stem}.\n", encoding="utf-8")
+    assert l10n(root, "extract").code == 0
+    assert l10n(root, "update").code == 0
+    pristine = tmp_path / "locales-before"
+    shutil.copytree(root / "locales", pristine)
+    before = approved_pairs(root)
+    for delay in kill_delays(root, ["translate", "--provider", "pseudo"], seed=5):
+        shutil.rmtree(root / "locales")
+        shutil.copytree(pristine, root / "locales")
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        run_and_kill(root, ["translate", "--provider", "pseudo"], delay)
+        assert_catalogs_valid(root)
+        after = approved_pairs(root)
+        for locale in LOCALES:
+            assert before[locale] <= after[locale], "an approved entry changed"
+            drafts = [e for e in polib.pofile(str(po_path(root, locale))) if e.msgstr and e.fuzzy]
+            assert all("machine translation: pseudo" in e.tcomment for e in drafts)
+    # a rerun after the last kill finishes the job
+    assert l10n(root, "translate", "--provider", "pseudo").code == 0
+    assert all(e.msgstr for e in polib.pofile(str(po_path(root, "ko"))) if not e.obsolete)
