@@ -63,7 +63,9 @@ def build_template(config: Config, pages: list[Page]) -> polib.POFile:
 
     for page in pages:
         for message in page.messages:
-            add(message.msgctxt, message.msgid, page.path, message.line, [message.comment])
+            # One ``#.`` line per comment line (the block kind, then the English page's URL), so a
+            # message shared by several blocks lists each kind and each URL once.
+            add(message.msgctxt, message.msgid, page.path, message.line, message.comment.split("\n"))
     for context, msgid, path, line, comments in template_messages(config):
         add(context, msgid, path, line, comments)
 
@@ -131,7 +133,8 @@ def babel_extract_markdown(
     name = getattr(fileobj, "name", "page.md")
     page = parse_page_text(fileobj.read().decode("utf-8"), str(name), Config(root=Path.cwd()))
     for message in page.messages:
+        comments = message.comment.split("\n")
         if message.msgctxt:
-            yield message.line, "pgettext", (message.msgctxt, message.msgid), [message.comment]
+            yield message.line, "pgettext", (message.msgctxt, message.msgid), comments
         else:
-            yield message.line, "gettext", message.msgid, [message.comment]
+            yield message.line, "gettext", message.msgid, comments

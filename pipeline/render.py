@@ -17,7 +17,8 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .config import Config, html_tag, text_direction
-from .source import DISCLAIMER_CONTEXT, Page, inline_msgid, markdown
+from .segments import localize_attributes, page_url, reassemble, segment
+from .source import DISCLAIMER_CONTEXT, Page, markdown
 
 # (msgctxt, msgid) -> approved translation, or None to fall back to English.
 Lookup = Callable[[str | None, str], str | None]
@@ -40,35 +41,25 @@ def render_body(page: Page, lookup: Lookup | None) -> tuple[Markup, int]:
     """The page body in a locale; untranslated blocks stay English in an element with ``lang="en"``.
 
     Translations replace each block's inline tokens, so the block structure, link reference
-    definitions and code blocks come from the English source itself. Returns (html, fallbacks).
+    definitions and code blocks come from the English source itself; images come from the
+    English too, with their translated alt text and title. Returns (html, fallbacks).
     """
     env: dict = {}
     tokens = _MD.parse(page.body, env)
     fallbacks = 0
     for index, token in enumerate(tokens):
-        if lookup is None or token.type != "inline" or not token.content.strip():
+        if lookup is None or token.type != "inline":
             continue
-        translated = lookup(None, inline_msgid(token.content))
-        if translated is None:
-            fallbacks += 1
-            _block_opener(tokens, index).attrSet("lang", "en")
-            continue
-        token.children = parse_inline(translated, env)
+        seg = segment(token, env)  # the very msgid extraction wrote, from the English tokens
+        if seg.msgid is not None:
+            translated = lookup(None, seg.msgid)
+            if translated is None:
+                fallbacks += 1
+                _block_opener(tokens, index).attrSet("lang", "en")
+            else:
+                token.children = reassemble(seg, translated, env)
+        fallbacks += localize_attributes(token.children or [], seg, lookup)
     return Markup(_MD.renderer.render(tokens, _MD.options, env)), fallbacks
-
-
-def parse_inline(text: str, env: dict) -> list:
-    r"""Inline tokens of a translation, as the full core chain would leave them.
-
-    The core rule ``text_join`` normally turns escapes (``text_special``) into plain text; parsing
-    a block's inline content on its own skips it, and the renderer would then emit ``\<`` raw.
-    """
-    children: list = []
-    _MD.inline.parse(text, _MD, env, children)
-    for child in children:
-        if child.type == "text_special":
-            child.type = "text"
-    return children
 
 
 def _block_opener(tokens: list, index: int):
@@ -94,10 +85,6 @@ class Link:
 class Alternate:
     hreflang: str
     href: str
-
-
-def page_url(config: Config, locale: str, slug: str) -> str:
-    return f"{config.base_url}{html_tag(locale)}/{slug}.html"
 
 
 def index_url(config: Config, locale: str | None) -> str:
@@ -139,7 +126,10 @@ class SiteRenderer:
 
         def text(key: str) -> str | None:
             value = page.fields.get(key)
-            if value is None or lookup is None:
+            if value is None:  # not a translatable key of this site: shown as written
+                raw = page.meta.get(key)
+                return raw if isinstance(raw, str) else None
+            if lookup is None:
                 return value
             context = DISCLAIMER_CONTEXT if key == "disclaimer" else None
             translated = lookup(context, value)
@@ -162,6 +152,9 @@ class SiteRenderer:
             "image_caption": render_inline(caption) if caption else None,
             "attribution": render_inline(a) if (a := text("attribution")) else None,
             "disclaimer": render_inline(text("disclaimer") or ""),
+            # Every translatable front matter value in this locale, the configured extra keys
+            # included ({{ page.fields.summary }}); every other key stays in page.meta.
+            "fields": {key: text(key) for key in page.fields},
             "english": english,
             "image_alt_english": ("image_alt" if alt is not None else "image_caption") in english,
         }

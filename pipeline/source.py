@@ -1,9 +1,11 @@
 """English pages: YAML front matter + Markdown body -> ``Page`` with its translatable messages.
 
 Markdown is parsed with markdown-it-py's token stream (``commonmark`` + GFM tables and
-strikethrough, raw HTML off). Every ``inline`` token is one message: a heading, a paragraph,
-a list item's paragraph, a table cell. Soft line breaks become spaces, hard breaks are kept
-(as ``\\`` + newline), inline markup stays in the message as Markdown.
+strikethrough, raw HTML off); ``segments`` says what of it is a message (a heading, a
+paragraph, a list item's paragraph, a table cell, an image's alt text and title, a link title).
+Every message carries a ``#.`` comment: what kind of block it is and the English page's URL with
+a text fragment (``#:~:text=``) that scrolls to the block, so the English page itself stays
+exactly what markdown-it renders (no added ids).
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from .config import SLUG_RE, Config
 from .errors import InputError
 from .files import read_text
+from .segments import block_kinds, markdown, page_url, segment, text_fragment, visible_text
 
 DISCLAIMER_CONTEXT = "disclaimer"
 DISCLAIMER_MARKER = "※"
@@ -29,28 +30,14 @@ _FIELD_COMMENTS = {
     "title": "page title",
     "description": "page description (search results and link previews)",
     "attribution": "page credit",
-    "disclaimer": "mandatory medical disclaimer: keep the ※ marker and every side effect",
-    "image_caption": "image caption",
-    "image_alt": "image text alternative",
+    "disclaimer": "disclaimer: mandatory legal notice, must keep all side effects and the ※ marker",
+    "image_caption": "caption",
+    "image_alt": "image alt",
 }
-
-
-def markdown() -> MarkdownIt:
-    """The one Markdown dialect of the project: CommonMark + tables + strikethrough, no raw HTML."""
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.enable(["table", "strikethrough"])
-    md.validateLink = _safe_link
-    return md
-
-
-_SAFE_SCHEME = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
-_ANY_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
-
-
-def _safe_link(url: str) -> bool:
-    """Links only http(s), mailto or relative: a translated ``javascript:`` link stays text."""
-    stripped = re.sub(r"[\x00-\x20]", "", url)
-    return bool(_SAFE_SCHEME.match(stripped)) or not _ANY_SCHEME.match(stripped)
+# Front matter the page shows as text, so a text fragment can point at it (image_alt is an
+# attribute); the templates render the last three as inline Markdown.
+_VISIBLE_FIELDS = ("title", "description", "attribution", "disclaimer", "image_caption")
+_MARKDOWN_FIELDS = ("attribution", "disclaimer", "image_caption")
 
 
 @dataclass(frozen=True)
@@ -60,7 +47,7 @@ class Message:
     msgid: str
     msgctxt: str | None
     line: int
-    comment: str
+    comment: str  # the `#.` lines, newline-separated: the block kind, then the English URL
 
     @property
     def key(self) -> tuple[str | None, str]:
@@ -83,49 +70,30 @@ class Page:
         return next(m for m in self.messages if m.msgctxt == DISCLAIMER_CONTEXT)
 
 
-def inline_msgid(content: str) -> str:
-    """An inline token's source -> its msgid: soft breaks become spaces, hard breaks stay."""
-    lines = content.split("\n")
-    text = lines[0]
-    for nxt in lines[1:]:
-        nxt = nxt.lstrip(" \t")
-        trailing_backslashes = len(text) - len(text.rstrip("\\"))
-        if trailing_backslashes % 2 == 1:
-            text += "\n" + nxt
-        elif text.endswith("  "):
-            text = text.rstrip(" ") + "\\\n" + nxt
-        else:
-            text = text.rstrip(" \t") + " " + nxt
-    return text
+_MD = markdown()
 
 
-def _block_comment(tokens: list[Token], index: int) -> str:
-    opener = tokens[index - 1] if index else None
-    if opener is None:
-        return "text"
-    if opener.type == "heading_open":
-        return f"heading (level {opener.tag[1:]})"
-    if opener.type in ("th_open", "td_open"):
-        return "table header cell" if opener.type == "th_open" else "table cell"
-    for token in reversed(tokens[:index]):
-        if token.type == "list_item_open":
-            return "list item"
-        if token.type in ("blockquote_open",):
-            return "block quote"
-        if token.level == 0:
-            break
-    return "paragraph"
+def _shown_text(markdown_text: str) -> str:
+    """What a reader sees of a front matter value (rendered as inline Markdown)."""
+    return visible_text(_MD.parseInline(markdown_text, {})[0].children or [])
 
 
-def body_messages(body: str, first_line: int) -> list[Message]:
-    """The messages of a Markdown body, in document order; ``first_line`` is the body's file line."""
-    tokens = markdown().parse(body)
+def body_messages(body: str, first_line: int, url: str = "") -> list[Message]:
+    """The messages of a Markdown body, in document order; ``first_line`` is the body's file
+    line, ``url`` the English page's (each comment points at its block with a text fragment)."""
+    env: dict = {}
+    tokens = _MD.parse(body, env)
+    kinds = block_kinds(tokens)
     messages = []
     for index, token in enumerate(tokens):
-        if token.type != "inline" or not token.content.strip():
+        if token.type != "inline":
             continue
         line = first_line + (token.map[0] if token.map else 0)
-        messages.append(Message(inline_msgid(token.content), None, line, _block_comment(tokens, index)))
+        seg = segment(token, env)
+        anchor = url + text_fragment(seg.text) if url else ""
+        for msgid, kind, offset in seg.messages():
+            comment = "\n".join(filter(None, [kind or kinds[index], anchor]))
+            messages.append(Message(msgid, None, line + offset, comment))
     return messages
 
 
@@ -193,6 +161,7 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
 
     fields: dict[str, str] = {}
     messages: list[Message] = []
+    url = page_url(config, config.source_locale, slug)
     for key in config.translatable_keys:
         if key not in meta or meta[key] is None:
             continue
@@ -203,12 +172,14 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
         fields[key] = value
         context = DISCLAIMER_CONTEXT if key == "disclaimer" else None
         comment = _FIELD_COMMENTS.get(key, f"front matter '{key}'")
-        messages.append(Message(value, context, line_of(key), comment))
+        shown = _shown_text(value) if key in _MARKDOWN_FIELDS else value
+        anchor = text_fragment(shown) if key in _VISIBLE_FIELDS else ""
+        messages.append(Message(value, context, line_of(key), f"{comment}\n{url}{anchor}"))
 
     messages.sort(key=lambda message: message.line)  # front matter in file order
     body = text[match.end():]
     body_line = text.count("\n", 0, match.end()) + 1
-    messages.extend(body_messages(body, body_line))
+    messages.extend(body_messages(body, body_line, url))
     return Page(display, slug, meta, fields, body, body_line, tuple(messages), front_text)
 
 

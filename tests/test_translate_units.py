@@ -243,3 +243,11 @@ def test_rate_limit_spaces_requests() -> None:
     for _ in range(5):
         limit.wait()
     assert time.monotonic() - started >= 4 / 200
+
+
+def test_pseudo_keeps_a_leading_marker_in_front() -> None:
+    from pipeline.translate.pseudo import pseudolocalize
+
+    assert pseudolocalize("{0} Side effects may occur.").startswith("{0} ⟦Šîð")
+    assert pseudolocalize("{0}") == "{0}"
+    assert pseudolocalize("Plain").startswith("⟦Þļåî")

@@ -7,6 +7,8 @@ about 30 % (as many languages run longer than English), and the whole string is 
 
 from __future__ import annotations
 
+import re
+
 from .masking import TOKEN
 
 _ACCENTS = str.maketrans(
@@ -30,6 +32,13 @@ def _stretch(text: str, debt: float) -> tuple[str, float]:
 
 
 def pseudolocalize(masked: str) -> str:
+    # Tokens that open the string (a leading ※ above all) stay in front of the bracket, so a
+    # notice still starts with its marker.
+    lead = re.match(rf"(?:(?:{TOKEN.pattern})\s*)*", masked).group(0)
+    return lead + _bracketed(masked[len(lead):]) if masked[len(lead):] else masked
+
+
+def _bracketed(masked: str) -> str:
     parts, debt, last = [], 0.0, 0
     for token in TOKEN.finditer(masked):
         stretched, debt = _stretch(masked[last : token.start()], debt)
