@@ -85,3 +85,27 @@ def test_ignore_flags_do_not_apply_to_the_disclaimer(translated: Path) -> None:
     checks = {(f["msgid"], f["check"]) for f in json.loads(result.stdout)}
     assert (DISCLAIMER, "marker-kept") in checks
     assert ("Before you arrive", "marker-kept") not in checks
+
+
+def test_changed_english_disclaimer_withholds_every_locale_until_reapproved(translated: Path) -> None:
+    assert l10n(translated, "build").code == 0
+    page = translated / "source" / "first-visit.md"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "may occur depending on the individual.", "or infection may occur depending on the individual."), encoding="utf-8")
+    assert l10n(translated, "extract").code == 0
+    assert l10n(translated, "update").code == 0
+    import polib
+
+    from conftest import po_path
+
+    for locale in ("ko", "ar"):
+        entry = polib.pofile(str(po_path(translated, locale))).find(
+            "※ Side effects such as bleeding or infection may occur depending on the individual.", msgctxt="disclaimer")
+        assert entry.fuzzy and entry.previous_msgid == DISCLAIMER
+    result = l10n(translated, "build")
+    assert result.code == 1
+    assert "WITHHELD: first-visit [ko]" in result.stderr and "WITHHELD: first-visit [ar]" in result.stderr
+    assert not (translated / "output" / "ko" / "first-visit.html").exists()
+    assert not (translated / "output" / "ar" / "first-visit.html").exists()
+    assert (translated / "output" / "en" / "first-visit.html").is_file()
+    assert l10n(translated, "check").code == 1
