@@ -42,5 +42,11 @@ test: $(STAMP) system-deps
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit code 5): the suite is missing or misconfigured" >&2; exit 1; fi; \
 	exit $$rc
 
+# Every stage on generated sites of 100 and 1,000 pages (BENCH_PAGES=300 for others), beside
+# GNU msgmerge / msgfmt -c and pybabel compile on the same files; then the translate rerun.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(if $(BENCH_PAGES),--pages $(BENCH_PAGES))
+	@if [ -f bench/bench_translate.py ]; then echo "$(BIN)/python bench/bench_translate.py"; $(BIN)/python bench/bench_translate.py; fi
+
 clean:
 	rm -rf output .cache locales/*/LC_MESSAGES/*.mo

@@ -5,7 +5,9 @@ shows the approved disclaimer; everything else (stale copies included) is remove
 
 Builds are incremental: each output file is recorded in ``.cache/`` with a key over everything
 that shapes it (code, templates, config, the page's source, the translations it shows, the
-languages it links to). A file whose key and bytes are unchanged is not rendered again.
+languages it links to). A file whose key and bytes are unchanged is not rendered again. When no
+input changed at all and ``output/`` is as the last build left it, the build is a few file
+digests (``_Fingerprint``). Pages are rendered on every core (``in_parallel``).
 """
 
 from __future__ import annotations
@@ -13,21 +15,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from .catalogs import compile_catalog, is_approved
-from .checks.gate import page_problems, visible_text
-from .checks.project import LocaleState, assess
 from .config import Config, html_tag
-from .extract import template_messages
 from .files import write_bytes_atomic
-from .render import Lookup, SiteRenderer, render_inline, sitemap, translations_from_mo
-from .source import DISCLAIMER_CONTEXT, Page, load_pages
-from .theme import PACKAGE_TEMPLATES, STYLESHEET, TEMPLATE_NAMES, template_environment, template_source
+
+# The modules that parse, check and render load in a third of a second: a build that finds
+# nothing to do (the fingerprint matches) never imports them.
+if TYPE_CHECKING:
+    from .checks.project import LocaleState
+    from .render import Lookup, SiteRenderer
+    from .source import Page
 
 DRAFTS_DIR = "output-drafts"
+# A thousand pages are worth the start of worker processes; a handful are not.
+_PARALLEL_PAGES = 200
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,16 @@ class BuildResult:
 
 def expected_disclaimer(text: str) -> str:
     """What the disclaimer element must read: the Markdown rendered, tags removed, spaces collapsed."""
+    from .checks.gate import visible_text
+    from .render import render_inline
+
     return visible_text(render_inline(text))
+
+
+def is_approved(entry) -> bool:  # noqa: ANN001 - kept importable from here; see catalogs.is_approved
+    from .catalogs import is_approved as approved
+
+    return approved(entry)
 
 
 def _digest(*parts: object) -> str:
@@ -66,6 +81,8 @@ def _digest(*parts: object) -> str:
 
 def _code_digest(config: Config) -> str:
     """Everything that shapes every page: our code, the templates, the config."""
+    from .theme import STYLESHEET, TEMPLATE_NAMES, template_source
+
     package = Path(__file__).parent
     code = [p.read_bytes().hex() for p in sorted(package.glob("*.py"))]
     templates = [template_source(config, name)[0] for name in (*TEMPLATE_NAMES, STYLESHEET)]
@@ -77,7 +94,7 @@ def _draft_lookup(state: LocaleState) -> Lookup:
     """Drafts show every non-empty translation, fuzzy machine translations included."""
     drafts = {
         (e.msgctxt, e.msgid): e.msgstr
-        for e in state.catalog or []
+        for e in (state.catalog if state.exists else [])
         if not e.obsolete and not e.msgid_plural and e.msgstr
     }
     return lambda context, msgid: drafts.get((context, msgid))
@@ -86,30 +103,76 @@ def _draft_lookup(state: LocaleState) -> Lookup:
 class _Manifest:
     """The previous build's keys: output path -> (input key, sha256 of the bytes written)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, trusted: dict[str, tuple[int, int]] | None = None) -> None:
         self.path = path
         try:
             self.entries: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.entries = {}
         self.next: dict[str, list[str]] = {}
+        # (size, mtime) of each file as the last build left it: such a file is not read again
+        self.trusted = trusted or {}
 
     def reuse(self, output: Path, relative: Path, key: str) -> bytes | None:
-        """The bytes on disk, when they were written for this very key and nobody changed them."""
+        """The bytes on disk, when they were written for this very key and nobody changed them
+        (``UNCHANGED`` when the file is known untouched since the last build: not read)."""
         recorded = self.entries.get(str(relative))
         if not recorded or recorded[0] != key:
             return None
         try:
+            if _stat(output / relative) == self.trusted.get(str(relative)):
+                return UNCHANGED
             data = (output / relative).read_bytes()
         except OSError:
             return None
         return data if hashlib.sha256(data).hexdigest() == recorded[1] else None
 
     def record(self, relative: Path, key: str, data: bytes) -> None:
-        self.next[str(relative)] = [key, hashlib.sha256(data).hexdigest()]
+        if data is UNCHANGED:
+            self.next[str(relative)] = self.entries[str(relative)]
+        else:
+            self.next[str(relative)] = [key, hashlib.sha256(data).hexdigest()]
 
     def save(self) -> None:
         write_bytes_atomic(self.path, json.dumps(self.next, sort_keys=True).encode())
+
+
+class _Kept(bytes):
+    """The bytes of an output file the last build wrote and nobody touched since: kept as it is."""
+
+    def __reduce__(self) -> str:
+        return "UNCHANGED"  # one object, also when a worker process hands it back
+
+
+UNCHANGED = _Kept()
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """New bytes of an output file, already in a temporary file beside it (written by a worker
+    process, so the pages' bytes never travel back to the parent): renamed into place once every
+    page is ready."""
+
+    temporary: str
+
+
+def _stage(path: Path, data: bytes) -> bytes | _Staged:
+    """``UNCHANGED`` when ``path`` already holds ``data``; otherwise a temporary file with it."""
+    try:
+        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
+            return UNCHANGED
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return _Staged(temporary)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    info = path.lstat()
+    return info.st_size, info.st_mtime_ns
 
 
 def _outcome(page: Page, locale: str, state: LocaleState, threshold: float) -> PageOutcome:
@@ -122,14 +185,123 @@ def _outcome(page: Page, locale: str, state: LocaleState, threshold: float) -> P
     return PageOutcome(page.slug, locale, False, verdict.percent, tuple(reasons), bool(verdict.disclaimer_problems))
 
 
+@dataclass
+class _Site:
+    """What rendering one page needs; worker processes get it by ``fork``, not by pickling."""
+
+    config: Config
+    renderer: SiteRenderer
+    translations: dict
+    lookups: dict[str, Lookup | None]
+    manifest: _Manifest
+    output: Path
+    code: str
+    template_strings: dict[str, list[str]]
+    drafts: bool
+
+    def key_of(self, page: Page) -> Callable[[str, list[str]], str]:
+        """The manifest key of ``page`` in a locale, when published in ``locales``."""
+        lookups, drafts = self.lookups, self.drafts
+        source = _digest(self.code, page.front_matter, page.body)  # the same in every locale
+        return lambda loc, locales: _digest(
+            source, loc, locales, drafts,
+            [lookups[loc](m.msgctxt, m.msgid) if lookups[loc] else None for m in page.messages],
+            self.template_strings[loc],
+        )
+
+    def render(
+        self, page: Page, locales: list[str], outcomes: dict[tuple[str, str], PageOutcome]
+    ) -> tuple[dict[Path, bytes], int]:
+        return _render_versions(
+            page, locales, outcomes, self.renderer, self.translations, self.lookups, self.manifest, self.output,
+            self.key_of(page), self.drafts,
+        )
+
+    def reuse(self, page: Page, locales: list[str], outcomes: dict[tuple[str, str], PageOutcome]) -> dict | None:
+        """The page's files from the last build when none needs rendering again (else None),
+        recorded and with their outcomes, as ``render`` would have done."""
+        key_of = self.key_of(page)
+        found = {}
+        for locale in locales:
+            relative = Path(html_tag(locale)) / f"{page.slug}.html"
+            key = key_of(locale, locales)
+            data = self.manifest.reuse(self.output, relative, key)
+            if data is None:
+                return None
+            found[locale] = (relative, key, data)
+        files = {}
+        for locale, (relative, key, data) in found.items():
+            self.manifest.record(relative, key, data)
+            files[relative] = data
+            previous = outcomes[(page.slug, locale)]
+            fallbacks = _count_fallbacks(page, self.lookups[locale])
+            outcomes[(page.slug, locale)] = PageOutcome(page.slug, locale, True, previous.percent, (), False, fallbacks)
+        return files
+
+
+_site: _Site | None = None  # the site being built, for worker processes
+
+
+@dataclass
+class _Rendered:
+    """One page in all its locales, as a worker hands it back."""
+
+    slug: str
+    files: dict[Path, bytes | _Staged]
+    rendered: int
+    outcomes: dict[tuple[str, str], PageOutcome]
+    published: list[str]
+    records: dict[str, list[str]]  # manifest entries
+
+
+def _render_pages(
+    job: tuple[list[Page], list[list[str]], dict[tuple[str, str], PageOutcome]]
+) -> list[_Rendered] | BaseException:
+    """Render a share of the pages (in a worker process, or in this one). A failure comes back
+    as the exception, once this share's temporary files are gone, so that the parent can remove
+    the other shares' too before it raises."""
+    pages, published, outcomes = job
+    site = _site
+    assert site is not None
+    rendered: list[_Rendered] = []
+    try:
+        for page, locales in zip(pages, published):
+            site.manifest.next = {}
+            files, count = site.render(page, locales, outcomes)
+            mine = {(page.slug, loc): outcomes[(page.slug, loc)] for loc in site.lookups}
+            rendered.append(_Rendered(page.slug, {}, count, mine, locales, site.manifest.next))
+            for relative, data in files.items():
+                rendered[-1].files[relative] = data if data is UNCHANGED else _stage(site.output / relative, data)
+    except Exception as exc:
+        for page in rendered:
+            _discard(page.files)
+        try:
+            pickle.dumps(exc)
+            return exc
+        except Exception:
+            return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return rendered
+
+
 def plan_site(
-    config: Config, pages: list[Page], states: dict[str, LocaleState], output: Path, drafts: bool = False
-) -> tuple[dict[Path, bytes], list[PageOutcome], dict[str, bytes], int]:
-    """Everything the output folder should hold, as bytes, with the outcome of every page and
-    locale, the compiled catalogs and how many pages were rendered."""
+    config: Config, pages: list[Page], states: dict[str, LocaleState], output: Path, drafts: bool = False,
+    trusted: dict[str, tuple[int, int]] | None = None,
+) -> tuple[dict[Path, bytes | _Staged], list[PageOutcome], dict[str, bytes], int]:
+    """Everything the output folder should hold: bytes, ``UNCHANGED`` for a file that already
+    holds them, or for pages, a ``_Staged`` temporary file; with the outcome of every page and
+    locale, the compiled catalogs and how many pages were rendered. The caller commits the
+    staged files (``_write_files``) or removes them (``_discard``)."""
+    global _site
+    from .catalogs import compile_catalog
+    from .checks.project import in_parallel, workers
+    from .extract import template_messages
+    from .render import SiteRenderer, translations_from_mo
+    from .theme import template_environment
+
     renderer = SiteRenderer(config, template_environment(config))
     source = config.source_locale
-    mos = {loc: compile_catalog(s.catalog, loc, s.error_keys) for loc, s in states.items() if s.catalog is not None}
+    mos = {loc: state.mo if state.mo is not None else compile_catalog(state.catalog, loc, state.error_keys)
+           for loc, state in states.items() if state.exists}
     translations = {loc: translations_from_mo(mos.get(loc)) for loc in states}
     translations[source] = translations_from_mo(None)
     lookups: dict[str, Lookup | None] = {source: None}
@@ -139,8 +311,7 @@ def plan_site(
         else:
             approved = state.approved()
             lookups[loc] = lambda context, msgid, table=approved: table.get((context, msgid))
-    manifest = _Manifest(config.cache_dir / ("drafts-manifest.json" if drafts else "build-manifest.json"))
-    code = _code_digest(config)
+    manifest = _Manifest(config.cache_dir / ("drafts-manifest.json" if drafts else "build-manifest.json"), trusted)
     template_ids = [(context, msgid) for context, msgid, *_ in template_messages(config)]
     template_strings = {
         loc: [t.pgettext(ctx, msgid) if ctx else t.gettext(msgid) for ctx, msgid in template_ids]
@@ -148,7 +319,7 @@ def plan_site(
     }
 
     outcomes: dict[tuple[str, str], PageOutcome] = {}
-    files: dict[Path, bytes] = {}
+    files: dict[Path, bytes | _Staged] = {}
     published: dict[str, list[str]] = {}
     rendered_count = 0
     for page in pages:
@@ -159,16 +330,61 @@ def plan_site(
                 else _outcome(page, loc, state, config.publish_threshold)
             )
         published[page.slug] = [loc for loc in [source, *states] if outcomes[(page.slug, loc)].published]
-        page_files, count = _render_versions(
-            page, published[page.slug], outcomes, renderer, translations, lookups, manifest, output,
-            lambda loc, locales: _digest(code, page.front_matter, page.body, loc, locales, drafts,
-                                         [lookups[loc](m.msgctxt, m.msgid) if lookups[loc] else None for m in page.messages],
-                                         template_strings[loc]),
-            drafts,
-        )
-        files.update(page_files)
-        rendered_count += count
 
+    site = _Site(config, renderer, translations, lookups, manifest, output, _code_digest(config), template_strings,
+                 drafts)
+    # Pages the last build left as they should be are taken as they are, here; the others are
+    # rendered, on every core when there are many (a worker is not worth it for a few).
+    pending = []
+    for page in pages:
+        reused = site.reuse(page, published[page.slug], outcomes)
+        if reused is None:
+            pending.append(page)
+        else:
+            files.update(reused)
+    kept = manifest.next
+    _site = site
+    try:
+        count = workers() if len(pending) * (1 + len(states)) >= _PARALLEL_PAGES else 1
+        shares = [pending[i::count] for i in range(count)]  # every n-th page: similar work in each share
+        jobs = [(share, [published[p.slug] for p in share], outcomes) for share in shares]
+        shares = in_parallel(_render_pages, jobs, parallel=count > 1)
+    finally:
+        _site = None
+    failures = [share for share in shares if isinstance(share, BaseException)]
+    if failures:
+        for share in shares:
+            if not isinstance(share, BaseException):
+                for page in share:
+                    _discard(page.files)
+        raise failures[0]
+    manifest.next = kept
+    for share in shares:
+        for page in share:
+            files.update(page.files)
+            rendered_count += page.rendered
+            outcomes.update(page.outcomes)
+            published[page.slug] = page.published
+            manifest.next.update(page.records)
+    try:
+        _add_site_files(config, files, pages, published, states, lookups, translations, renderer, drafts)
+        manifest.save()
+    except BaseException:
+        _discard(files)
+        raise
+    ordered = [outcomes[(p.slug, loc)] for p in pages for loc in [source, *states]]
+    return files, ordered, mos, rendered_count
+
+
+def _add_site_files(
+    config: Config, files: dict, pages: list[Page], published: dict[str, list[str]],
+    states: dict, lookups: dict, translations: dict, renderer: SiteRenderer, drafts: bool,
+) -> None:
+    """The language indexes, the chooser, the sitemap, the stylesheet and the images."""
+    from .render import sitemap
+    from .theme import PACKAGE_TEMPLATES, STYLESHEET
+
+    source = config.source_locale
     languages = [source] + [loc for loc in states if any(loc in published[p.slug] for p in pages)]
     for locale in languages:
         entries = []
@@ -188,9 +404,6 @@ def plan_site(
         image = page.meta.get("image")
         if image:
             files[Path(image)] = (config.source_dir / image).read_bytes()
-    manifest.save()
-    ordered = [outcomes[(p.slug, loc)] for p in pages for loc in [source, *states]]
-    return files, ordered, mos, rendered_count
 
 
 def _render_versions(
@@ -207,6 +420,9 @@ def _render_versions(
 ) -> tuple[dict[Path, bytes], int]:
     """Render one page in each of ``locales`` and hold each to the HTML gate. A locale that fails
     is withheld and the others are rendered again, so their switchers and alternates drop it."""
+    from .checks.gate import page_problems
+    from .source import DISCLAIMER_CONTEXT
+
     source = locales[0] if locales else None
     rendered = 0
     while True:
@@ -247,6 +463,8 @@ def _render_versions(
 
 
 def _count_fallbacks(page: Page, lookup: Lookup | None) -> int:
+    from .source import DISCLAIMER_CONTEXT
+
     if lookup is None:
         return 0
     return sum(lookup(m.msgctxt, m.msgid) is None for m in page.messages if m.msgctxt != DISCLAIMER_CONTEXT)
@@ -255,18 +473,101 @@ def _count_fallbacks(page: Page, lookup: Lookup | None) -> int:
 def build(config: Config, drafts: bool = False) -> BuildResult:
     """Render every publishable page into ``output/`` (with ``drafts``: every page, with
     unreviewed machine translations, into ``output-drafts/``); remove what should not be there."""
-    pages = load_pages(config)
-    states = assess(config)
     output = config.root / DRAFTS_DIR if drafts else config.output_dir
     if output.is_symlink():
         raise OSError(f"{config.relative(output)} is a symbolic link; refusing to write through it")
-    files, outcomes, mos, rendered = plan_site(config, pages, states, output, drafts)
-    if not drafts:
-        for locale, mo in mos.items():
-            write_bytes_atomic(config.mo_path(locale), mo)
-    written = [str(rel) for rel, data in sorted(files.items()) if write_bytes_atomic(output / rel, data)]
+    fingerprint = _Fingerprint(config, output, drafts)
+    if (previous := fingerprint.unchanged()) is not None:
+        return previous
+
+    from .checks.project import assess
+    from .source import load_pages
+
+    pages = load_pages(config)
+    states = assess(config, build=True)
+    files, outcomes, mos, rendered = plan_site(config, pages, states, output, drafts, fingerprint.last_output)
+    try:
+        if not drafts:
+            for locale, mo in mos.items():
+                write_bytes_atomic(config.mo_path(locale), mo)
+        written = _write_files(output, files)
+    except BaseException:
+        _discard(files)
+        raise
     removed = _remove_stale(output, set(files))
-    return BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), len(files), rendered)
+    result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), len(files), rendered)
+    fingerprint.save(result, [config.mo_path(loc) for loc in mos] if not drafts else [])
+    return result
+
+
+def _write_files(output: Path, files: dict[Path, bytes | _Staged]) -> list[str]:
+    """Put the files that changed in place, each atomically as ``files.write_bytes_atomic``
+    does (a temporary file on disk, then a rename), but with one ``syncfs`` for all of them
+    instead of two ``fsync`` calls a file: at 9,000 pages the fsyncs alone took ten seconds.
+    Returns the paths written, sorted."""
+    staged: list[tuple[Path, Path, str]] = []
+    for relative, data in sorted(files.items()):
+        if data is UNCHANGED:
+            continue
+        if not isinstance(data, _Staged):
+            data = files[relative] = _stage(output / relative, data)
+            if data is UNCHANGED:
+                continue
+        staged.append((relative, output / relative, data.temporary))
+    if len(staged) < 16:
+        for _, _, temporary in staged:  # a few files: fsync each, as write_bytes_atomic does
+            fd = os.open(temporary, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    elif staged:
+        _sync_file_system(output)  # every new file is on disk before a rename makes it visible
+    for _, path, temporary in staged:
+        os.replace(temporary, path)
+    for folder in sorted({path.parent for _, path, _ in staged}):
+        _sync_folder(folder)  # the renames themselves
+    return [str(relative) for relative, _, _ in staged]
+
+
+def _discard(files: dict[Path, bytes | _Staged]) -> None:
+    """Remove the temporary files of a build that did not finish."""
+    for data in files.values():
+        if isinstance(data, _Staged):
+            try:
+                os.unlink(data.temporary)
+            except FileNotFoundError:
+                pass
+
+
+def _sync_file_system(path: Path) -> None:
+    """``syncfs(2)`` on the file system holding ``path`` (``sync`` where there is none)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            if libc.syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    except (OSError, AttributeError):
+        pass
+    os.sync()
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _remove_stale(output: Path, keep: set[Path]) -> list[str]:
@@ -286,6 +587,86 @@ def _remove_stale(output: Path, keep: set[Path]) -> list[str]:
         if base != output and not any(base.iterdir()):
             base.rmdir()
     return sorted(removed)
+
+
+class _Fingerprint:
+    """Every input of a build by content, and ``output/`` as the last build left it.
+
+    When both match the last build, its result is the answer and nothing is read, parsed or
+    rendered: what a no-op build costs is hashing the inputs and listing ``output/``. Deleting
+    ``.cache/build-manifest.json`` still forces a full render.
+    """
+
+    def __init__(self, config: Config, output: Path, drafts: bool) -> None:
+        self.config = config
+        self.output = output
+        self.path = config.cache_dir / ("drafts-fingerprint.pickle" if drafts else "build-fingerprint.pickle")
+        self.manifest = config.cache_dir / ("drafts-manifest.json" if drafts else "build-manifest.json")
+        self.inputs = self._inputs(drafts)  # before anything is read: a later edit means a new build
+        try:
+            self.last = pickle.loads(self.path.read_bytes())
+        except Exception:  # missing or damaged: build in full
+            self.last = {}
+        self.last_output: dict[str, tuple[int, int]] = self.last.get("output", {})
+
+    def _inputs(self, drafts: bool) -> str:
+        from .catalogs import code_version
+
+        config = self.config
+        digest = hashlib.sha256(repr((drafts, config.relative(self.output), code_version())).encode())
+        files = [config.root / "pyproject.toml", config.glossary_path]
+        files += [config.po_path(loc) for loc in config.locales]
+        for folder in (config.source_dir, config.site_templates_dir):
+            if folder.is_dir():
+                files += sorted(folder.rglob("*"))
+        for path in files:
+            digest.update(config.relative(path).encode() + b"\0" + _file_digest(path))
+        return digest.hexdigest()
+
+    def _output_state(self, mos: list[Path]) -> dict:
+        files: dict[str, tuple[int, int]] = {}
+        folders: list[str] = []
+        for folder, dirs, names in os.walk(self.output, followlinks=False):
+            # plain strings: Path objects for 9,000 files took longer than the rest of a no-op build
+            prefix = os.path.relpath(folder, self.output)
+            prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
+            folders += [prefix + d for d in dirs]
+            for name in names:
+                info = os.lstat(os.path.join(folder, name))
+                files[prefix + name] = (info.st_size, info.st_mtime_ns)
+        return {
+            "output": files,
+            "folders": sorted(folders),
+            "mos": {str(mo): _stat(mo) if mo.exists() else None for mo in mos},
+            "manifest": _file_digest(self.manifest),
+        }
+
+    def unchanged(self) -> BuildResult | None:
+        last = self.last
+        if not last or last.get("inputs") != self.inputs or not self.output.is_dir():
+            return None
+        state = self._output_state([Path(p) for p in last["mos"]])
+        if any(state[key] != last[key] for key in state):
+            return None
+        result: BuildResult = last["result"]
+        return BuildResult(result.output, result.outcomes, (), (), result.files, 0)
+
+    def save(self, result: BuildResult, mos: list[Path]) -> None:
+        state = {"inputs": self.inputs, "result": result, **self._output_state(mos)}
+        try:
+            write_bytes_atomic(self.path, pickle.dumps(state))
+        except OSError:
+            pass  # the next build is a full one
+
+
+def _file_digest(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    except IsADirectoryError:
+        return b"/"
+    except OSError:
+        return b"-"
 
 
 __all__ = ["BuildResult", "PageOutcome", "build", "expected_disclaimer", "is_approved", "plan_site"]

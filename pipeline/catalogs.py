@@ -6,8 +6,12 @@ writing is canonical (GNU gettext's layout, see ``poformat``) and atomic.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import re
+import sys
+from importlib import metadata
 from pathlib import Path
 
 import polib
@@ -20,7 +24,9 @@ from .files import BOM, decode_text, write_bytes_atomic
 from .poformat import format_catalog
 
 __all__ = [
+    "IndexedCatalog",
     "approved",
+    "code_version",
     "compile_catalog",
     "format_catalog",
     "is_approved",
@@ -33,6 +39,40 @@ _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"\s*$')
 _ESCAPE = re.compile(r"\\(.)")
 _KEYWORD = re.compile(r"^(msgctxt|msgid_plural|msgid|msgstr\[(\d+)\]|msgstr)\s+(.*)$")
 _VALID_ESCAPES = set('\\"ntrabfv01234567x')
+
+
+class IndexedCatalog(polib.POFile):
+    """polib's POFile, with a ``find`` by msgid that looks at the entries with that msgid only.
+
+    polib's ``find`` copies and scans the whole catalog on every call, and the gate looks up the
+    disclaimer for every page in every locale: quadratic at 1,000 pages. The index is rebuilt
+    whenever the number of entries changes; nothing edits an entry's msgid in place.
+    """
+
+    def find(self, st, by="msgid", include_obsolete_entries=False, msgctxt=False):  # noqa: ANN001, ANN201
+        if by != "msgid":
+            return super().find(st, by, include_obsolete_entries, msgctxt)
+        index = self.__dict__.get("_by_msgid")
+        if index is None or index[0] != len(self):
+            by_msgid: dict[str, list[polib.POEntry]] = {}
+            for entry in self:
+                by_msgid.setdefault(entry.msgid, []).append(entry)
+            index = self.__dict__["_by_msgid"] = (len(self), by_msgid)
+        matches = [
+            e for e in index[1].get(st, ())
+            if e.msgid == st and (include_obsolete_entries or not e.obsolete)
+            and (msgctxt is False or e.msgctxt == msgctxt)
+        ]
+        # the rest is polib's own choice among the matches
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1 and not msgctxt:
+            without_context = [m for m in matches if not m.msgctxt]
+            return without_context[-1] if without_context else matches[0]
+        return None
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_by_msgid"}
 
 
 class _Entry:
@@ -135,28 +175,269 @@ def _check_syntax(text: str, display: str) -> dict[tuple[str | None, str], int]:
     return seen
 
 
-def read_catalog(path: Path, config: Config) -> polib.POFile:
-    """Read and validate a PO or POT file; problems are ``InputError`` with ``path:line``."""
+# Reading a 6 MB catalog through the syntax pass and then polib took a second. A catalog in
+# GNU's layout (what msgmerge, Poedit and our writer produce) is read in one pass below, into
+# the very objects polib builds; anything unusual takes the careful path (the syntax pass and
+# polib), which also words the errors. So the one-pass reader never reports a problem itself.
+_POLIB_ESCAPES = set('\\"ntrvbf')  # what polib.unescape turns back into characters
+# Characters the two careful passes read differently (str.splitlines ends a line on them, or
+# polib.escape would respell them), and a tab in a comment; rare, so left to the careful path.
+_UNUSUAL = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\t\x08"
+_INDEXED = re.compile(r"msgstr\[(\d)\]")
+
+
+class _Unusual(Exception):
+    """A construct the one-pass reader leaves to the careful path."""
+
+
+def _raw(token: str) -> str:
+    """A string's spelling between its quotes, checked as ``_unquote`` checks it."""
+    if len(token) < 2 or token[0] != '"' or token[-1] != '"':
+        raise _Unusual
+    inner = token[1:-1]
+    if ("\\" in inner or '"' in inner) and (
+        not _STRING.match(token) or not _POLIB_ESCAPES.issuperset(_ESCAPE.findall(inner))
+    ):
+        raise _Unusual
+    return inner
+
+
+def _unescape(raw: str) -> str:
+    return polib.unescape(raw) if "\\" in raw else raw
+
+
+def _occurrences(text: str) -> list[tuple[str, str]]:
+    """polib's reading of a ``#:`` line."""
+    found = []
+    for occurrence in text.split():
+        name, _, line = occurrence.rpartition(":")
+        found.append((name, line) if ":" in occurrence and line.isdigit() else (occurrence, ""))
+    return found
+
+
+def _read_fast(text: str) -> polib.POFile:
+    """One pass over a catalog of blank-line separated entries (comments, then keywords)."""
+    if any(ch in text for ch in _UNUSUAL):
+        raise _Unusual
+    catalog = IndexedCatalog(encoding=polib.detect_encoding(text), check_for_duplicates=False)
+    header_lines: list[str] = []
+    entries: list[polib.POEntry] = []
+    raw_keys: list[tuple[str | None, str]] = []
+    seen: dict[tuple[str | None, str], int] = {}
+    plural_count = None
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate([*text.split("\n"), ""], 1):
+        line = line.strip()
+        if line:
+            block.append((number, line))
+            continue
+        if not block:
+            continue
+        entry, raw_key, msgid_line = _entry(block, header_lines if not entries else None)
+        block = []
+        if not entries and raw_key == (None, "") and not entry.obsolete:
+            plural_count = _header_plurals(entry)
+        elif raw_key[1] == "":
+            raise _Unusual  # another entry with an empty msgid: polib may take it for the header
+        elif not entry.obsolete:
+            if raw_key in seen:
+                raise _Unusual  # a duplicate: the careful path reports it
+            seen[raw_key] = msgid_line
+            if entry.msgid_plural and plural_count is not None and len(entry.msgstr_plural) != plural_count:
+                raise _Unusual
+        entries.append(entry)
+        raw_keys.append(raw_key)
+    catalog.header = _joined(header_lines)
+    if entries and raw_keys[0] == (None, "") and not entries[0].obsolete:
+        metadata = entries.pop(0)
+        raw_keys.pop(0)
+        catalog.metadata_is_fuzzy = metadata.flags
+        key = None
+        for row in metadata.msgstr.splitlines():  # as polib reads the header
+            if ":" in row:
+                key, value = row.split(":", 1)
+                catalog.metadata[key] = value.strip()
+            elif key is not None:
+                catalog.metadata[key] += "\n" + row.strip()
+    for entry, raw_key in zip(entries, raw_keys):
+        # Strings here are spelled as polib.escape spells them, so this is read_catalog's mapping.
+        entry.linenum = seen.get(raw_key, entry.linenum)
+    catalog.extend(entries)
+    return catalog
+
+
+def _joined(lines: list[str]) -> str:
+    """Comment lines joined as polib joins them: leading empty lines vanish."""
+    text = ""
+    for line in lines:
+        text += ("\n" if text else "") + line
+    return text
+
+
+def _header_plurals(entry: polib.POEntry) -> int | None:
+    """The header checks of ``_check_syntax``; nplurals from Plural-Forms."""
+    charset = re.search(r"^Content-Type:.*charset=([^\s;]+)", entry.msgstr, re.MULTILINE | re.IGNORECASE)
+    if not charset or charset.group(1).upper() not in ("UTF-8", "CHARSET"):
+        raise _Unusual
+    forms = re.search(r"^Plural-Forms:.*nplurals\s*=\s*(\d+)", entry.msgstr, re.MULTILINE)
+    return int(forms.group(1)) if forms else None
+
+
+def _entry(
+    block: list[tuple[int, str]], header: list[str] | None
+) -> tuple[polib.POEntry, tuple[str | None, str], int]:
+    """One entry as polib builds it, its (msgctxt, msgid) as spelled in the file and the line of
+    its msgid. ``header`` collects the file's leading comments (given for the first entry)."""
+    tcomments: list[str] = []
+    comments: list[str] = []
+    occurrences: list[tuple[str, str]] = []
+    flags: list[str] = []
+    previous: dict[str, str] = {}
+    previous_last = None  # the #| field a "#| \"...\"" line continues
+    raw: dict[str, str] = {}
+    last = None
+    obsolete = None
+    linenum = 0 if header is not None else None  # polib numbers the first entry 0
+    msgid_line = 0
+    for number, line in block:
+        if line.startswith("#~|"):
+            if line.split(None, 1)[0] != "#~|" or raw:
+                raise _Unusual
+            continue  # polib drops the previous msgid of obsolete entries
+        if line.startswith("#~ "):
+            body, is_obsolete = line[3:].strip(), 1
+        elif line[0] == "#":
+            if raw:
+                raise _Unusual  # a comment after the keywords
+            head = line.split(None, 1)[0]
+            rest = line[len(head):]
+            if head in ("#:", "#,", "#.") and not rest.strip():
+                continue  # polib skips these
+            if linenum is None:
+                linenum = number
+            if head == "#" or head.startswith("##"):
+                previous_last = None
+                if header is not None and not (tcomments or comments or occurrences or flags or previous):
+                    header.append(line[2:])
+                else:
+                    comment = line.lstrip("#")
+                    tcomments.append(comment[1:] if comment.startswith(" ") else comment)
+            elif head == "#:":
+                previous_last = None
+                occurrences += _occurrences(line[3:])
+            elif head == "#,":
+                previous_last = None
+                flags += [flag.strip() for flag in line[3:].split(",")]
+            elif head == "#.":
+                previous_last = None
+                comments.append(line[3:])
+            elif head == "#|":
+                value = line[2:].lstrip()
+                if value.startswith('"'):
+                    if previous_last is None:
+                        raise _Unusual
+                    previous[previous_last] += _unescape(value[1:-1])
+                    continue
+                parts = value.split(None, 1)
+                if len(parts) < 2 or parts[0] not in ("msgctxt", "msgid", "msgid_plural"):
+                    raise _Unusual
+                previous_last = parts[0]
+                token = value[len(parts[0]):].lstrip()
+                previous[previous_last] = _unescape(token[1:-1])
+            else:
+                raise _Unusual
+            continue
+        else:
+            body, is_obsolete = line, 0
+        # a keyword or a continuation, all of one entry either live or obsolete
+        if obsolete is None:
+            obsolete = is_obsolete
+        elif obsolete != is_obsolete:
+            raise _Unusual
+        if linenum is None:
+            linenum = number
+        if body[:1] == '"':
+            if last is None:
+                raise _Unusual
+            raw[last] += _raw(body)
+            continue
+        parts = body.split(None, 1)
+        if len(parts) < 2:
+            raise _Unusual
+        keyword, token = parts
+        if keyword == "msgctxt":
+            allowed = not raw
+        elif keyword == "msgid":
+            allowed = raw.keys() <= {"msgctxt"}
+        elif keyword == "msgid_plural":
+            allowed = last == "msgid"
+        elif keyword == "msgstr":
+            allowed = last in ("msgid", "msgid_plural") and "msgid_plural" not in raw
+        else:
+            index = _INDEXED.fullmatch(keyword)
+            expected = sum(k.startswith("msgstr[") for k in raw)
+            allowed = bool(index) and "msgid_plural" in raw and int(index.group(1)) == expected
+        if not allowed:
+            raise _Unusual
+        raw[keyword] = _raw(token)
+        last = keyword
+        if keyword == "msgid":
+            msgid_line = number
+    if "msgid" not in raw or ("msgstr" not in raw and "msgstr[0]" not in raw):
+        raise _Unusual
+    entry = polib.POEntry(
+        msgid=_unescape(raw["msgid"]),
+        msgstr=_unescape(raw.get("msgstr", "")),
+        msgid_plural=_unescape(raw.get("msgid_plural", "")),
+        msgstr_plural={int(k[7:-1]): _unescape(v) for k, v in raw.items() if k.startswith("msgstr[")},
+        msgctxt=_unescape(raw["msgctxt"]) if "msgctxt" in raw else None,
+        obsolete=obsolete,
+        comment=_joined(comments),
+        tcomment=_joined(tcomments),
+        occurrences=occurrences,
+        flags=flags,
+        previous_msgctxt=previous.get("msgctxt"),
+        previous_msgid=previous.get("msgid"),
+        previous_msgid_plural=previous.get("msgid_plural"),
+        linenum=linenum,
+    )
+    return entry, (raw.get("msgctxt"), raw["msgid"]), msgid_line
+
+
+def read_catalog(path: Path, config: Config, data: bytes | None = None) -> polib.POFile:
+    """Read and validate a PO or POT file; problems are ``InputError`` with ``path:line``.
+
+    ``data``: the file's bytes when the caller has read them already (to key a cache with them).
+    """
     display = config.relative(path)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         raise InputError(display, None, f"cannot read: {exc.strerror}") from None
     text = decode_text(data, display)
     crlf = "\r\n" in text
     text = text.replace("\r\n", "\n")
+    try:
+        catalog = _read_fast(text)
+    except _Unusual:
+        catalog = _read_careful(text, display, config)
+    catalog.wrapwidth = config.po_width
+    # A translator's editor may save with a BOM or CRLF line ends: accepted, and kept on write.
+    catalog.l10n_bom = data.startswith(BOM)
+    catalog.l10n_crlf = crlf
+    return catalog
+
+
+def _read_careful(text: str, display: str, config: Config) -> polib.POFile:
     lines = _check_syntax(text, display)
     try:
-        catalog = polib.pofile(text, wrapwidth=config.po_width)
+        catalog = polib.pofile(text, wrapwidth=config.po_width, klass=IndexedCatalog)
     except (OSError, ValueError) as exc:
         match = re.search(r"line (\d+)", str(exc))
         raise InputError(display, int(match.group(1)) if match else None, str(exc)) from None
     for entry in catalog:
         context = None if entry.msgctxt is None else _escaped(entry.msgctxt)
         entry.linenum = lines.get((context, _escaped(entry.msgid)), entry.linenum)
-    # A translator's editor may save with a BOM or CRLF line ends: accepted, and kept on write.
-    catalog.l10n_bom = data.startswith(BOM)
-    catalog.l10n_crlf = crlf
     return catalog
 
 
@@ -184,6 +465,24 @@ def keep_file_format(original: polib.POFile, catalog: polib.POFile) -> polib.POF
     catalog.l10n_bom = getattr(original, "l10n_bom", False)
     catalog.l10n_crlf = getattr(original, "l10n_crlf", False)
     return catalog
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of this package (code and templates) and the libraries it reads and renders
+    with: every cache under ``.cache/`` is keyed with it, so a new version never reuses old
+    results."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(sys.version.encode())
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for library in ("polib", "markdown-it-py", "PyYAML", "jinja2", "babel", "markupsafe", "uniseg", "wcwidth"):
+        try:
+            digest.update(f"{library} {metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return digest.hexdigest()
 
 
 def is_approved(entry: polib.POEntry) -> bool:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import copy
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from typing import Iterator
 
 import polib
 
@@ -26,9 +28,6 @@ _CONTEXT_BONUS = 0.00001
 # msgl-fsearch.c: for l1 <= l2, fstrcmp <= 2*l1/(l1+l2), so a candidate can only pass the
 # threshold if its length is within this factor of the query's.
 _LENGTH_FACTOR = 2 / FUZZY_THRESHOLD - 1
-# msgl-fsearch.c SHORT_MSG_MAX: msgids of fewer than 4 characters have no 4-gram, so they are
-# compared with every candidate whose length in bytes is in range; those lists go up to this.
-_SHORT_MSG_MAX = int(3 * 4 * _LENGTH_FACTOR)
 # msgmerge.c message_merge: the header fields it knows, in the order it writes them; any other
 # field follows them in its original order.
 _KNOWN_HEADER_FIELDS = (
@@ -55,22 +54,22 @@ class MergeResult:
     unchanged: int  # entries found by exact (msgctxt, msgid) match, revived obsolete ones included
 
 
-def _lcs_length(masks: dict[int, int], width: int, other: bytes) -> int:
+def _lcs_length(masks: list[int], width: int, other: bytes) -> int:
     """Length of the longest common subsequence, bit-parallel (Hyyrö 2004).
 
-    ``masks`` maps each byte of the first string to the bit set of its positions.
+    ``masks[byte]`` is the bit set of the positions of ``byte`` in the first string.
     """
     v = (1 << width) - 1
     for byte in other:
-        u = v & masks.get(byte, 0)
+        u = v & masks[byte]
         v = (v + u) | (v - u)
     return width - (v & ((1 << width) - 1)).bit_count()
 
 
-def _masks(data: bytes) -> dict[int, int]:
-    masks: dict[int, int] = {}
+def _masks(data: bytes) -> list[int]:
+    masks = [0] * 256  # a list, not a dict: indexing it is the inner loop of every comparison
     for i, byte in enumerate(data):
-        masks[byte] = masks.get(byte, 0) | (1 << i)
+        masks[byte] |= 1 << i
     return masks
 
 
@@ -95,68 +94,139 @@ def _first_msgstr(entry: polib.POEntry) -> str:
 
 
 class _FuzzyIndex:
-    """msgl-fsearch.c: a 4-gram index over the old catalog's translated msgids.
+    """msgl-fsearch.c's fuzzy search over the old catalog's translated msgids.
 
     Every old entry with a non-empty msgstr is a candidate, including fuzzy and obsolete ones.
-    A query scores only the entries that share at least one character 4-gram with it, in order of
-    decreasing shared-4-gram count then file position; the first strictly best score wins.
+    GNU scores the entries that share at least one character 4-gram with the query, in order of
+    decreasing shared-4-gram count then file position, and the first strictly best score wins:
+    that is, the best score, ties going to the most shared 4-grams, then to the first in the file.
+
+    So the order of scoring is free, and here candidates are scored nearest in length first:
+    ``2 * shorter / (sum of lengths)`` bounds a score, so once the best score beats the bound of
+    the next length out, nothing further can win. Whether a candidate shares a 4-gram is a few
+    substring tests, and its 4-gram count is needed only to break an exact tie; GNU's 4-gram
+    index, which took most of a merge to build in Python, is not needed.
+
+    ``update`` merges the same template into catalogs that usually hold the same msgids in the
+    same order (one per locale), and a search depends on nothing else: the msgids, contexts and
+    translated-or-not of the old entries. So search results are kept for the next catalog of the
+    same shape (``for_entries``).
     """
 
-    def __init__(self, entries: list[polib.POEntry]) -> None:
+    _last: "_FuzzyIndex | None" = None
+
+    def __init__(self, entries: list[polib.POEntry], shape: tuple) -> None:
+        self._shape = shape
         self._entries = entries
         self._bytes = [e.msgid.encode() for e in entries]
-        self._byte_counts = [Counter(b) for b in self._bytes]
-        self._grams: dict[str, list[int]] = {}
-        self._short: dict[int, list[int]] = {}
+        self._byte_counts: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # (bytes, counts), as needed
+        self._results: dict[tuple[str | None, str], int | None] = {}
+        self._by_length: dict[int, list[int]] = {}  # length in bytes -> candidates, in file order
         for j, entry in enumerate(entries):
-            if not _first_msgstr(entry):
-                continue
-            msgid = entry.msgid
-            for k in range(len(msgid) - 3):
-                postings = self._grams.setdefault(msgid[k : k + 4], [])
-                if not postings or postings[-1] != j:
-                    postings.append(j)
-            if len(self._bytes[j]) <= _SHORT_MSG_MAX:
-                self._short.setdefault(len(self._bytes[j]), []).append(j)
+            if _first_msgstr(entry):
+                self._by_length.setdefault(len(self._bytes[j]), []).append(j)
+        self._lengths = sorted(self._by_length)
 
-    def _candidates(self, msgid: str) -> list[int]:
-        if len(msgid) >= 4:
-            # Each occurrence of a 4-gram in the query counts once per entry containing it.
-            counts: dict[int, int] = {}
-            for k in range(len(msgid) - 3):
-                for j in self._grams.get(msgid[k : k + 4], ()):
-                    counts[j] = counts.get(j, 0) + 1
-            return sorted(counts, key=lambda j: (-counts[j], j))
-        length = len(msgid.encode())
-        low, high = math.ceil(length / _LENGTH_FACTOR), int(length * _LENGTH_FACTOR)
-        return [j for n in range(low, high + 1) for j in self._short.get(n, ())]
+    @classmethod
+    def for_entries(cls, entries: list[polib.POEntry]) -> "_FuzzyIndex":
+        shape = tuple((e.msgctxt, e.msgid, bool(_first_msgstr(e))) for e in entries)
+        index = cls._last
+        if index is None or index._shape != shape:
+            index = cls._last = cls(entries, shape)
+        index._entries = entries
+        return index
 
-    def search(self, msgctxt: str | None, msgid: str) -> polib.POEntry | None:
+    def search(self, msgctxt: str | None, msgid: str, hint: int = 0) -> polib.POEntry | None:
+        """The best old entry for a new message. ``hint``: the position of the old entry that
+        likely is its previous version (after the one the previous message matched); scoring it
+        first makes the bounds cut the rest short. It never changes the result."""
+        if (msgctxt, msgid) not in self._results:
+            self._results[(msgctxt, msgid)] = self._search(msgctxt, msgid, hint)
+        found = self._results[(msgctxt, msgid)]
+        return None if found is None else self._entries[found]
+
+    def _search(self, msgctxt: str | None, msgid: str, hint: int) -> int | None:
         if not msgid:
             # Only an entry with msgctxt can have an empty msgid. GNU would match it with the
             # header entry, which polib keeps out of the entry list: treat it as new instead.
             return None
+        if len(msgid) < 4:
+            return self._search_short(msgctxt, msgid)
         query = msgid.encode()
-        masks, counts = _masks(query), Counter(query)
+        size = len(query)
+        masks, counts = _masks(query), [0] * 256
+        for byte in query:
+            counts[byte] += 1
+        grams = [msgid[k : k + 4] for k in range(len(msgid) - 3)]
+        distinct = set(grams)
+        best, best_weight, best_count = None, FUZZY_THRESHOLD, 0
+
+        def score(j: int) -> None:
+            nonlocal best, best_weight, best_count
+            entry = self._entries[j]
+            other_msgid = entry.msgid
+            if distinct.isdisjoint(other_msgid[k : k + 4] for k in range(len(other_msgid) - 3)):
+                return  # no 4-gram in common: GNU never looks at it
+            same_context = entry.msgctxt is None or (msgctxt is not None and msgctxt == entry.msgctxt)
+            bonus = _CONTEXT_BONUS if same_context else 0.0
+            total = size + len(self._bytes[j])
+            byte_counts = self._byte_counts.get(j)
+            if byte_counts is None:
+                found = Counter(self._bytes[j])
+                byte_counts = self._byte_counts[j] = (tuple(found), tuple(found.values()))
+            # fstrcmp_bounded's bound: the LCS is at most the bytes in common (the sum of the
+            # smaller counts, looped in C: this is the hot spot)
+            shared = sum(map(min, byte_counts[1], map(counts.__getitem__, byte_counts[0])))
+            if 2.0 * shared / total + bonus < best_weight:
+                return
+            weight = 2 * _lcs_length(masks, size, self._bytes[j]) / total + bonus
+            if weight < best_weight or (weight == best_weight and best is None):
+                return
+            count = sum(gram in other_msgid for gram in grams)  # GNU's shared-4-gram count
+            if weight > best_weight or count > best_count or (count == best_count and j < best):
+                best, best_weight, best_count = j, weight, count
+
+        if 0 <= hint < len(self._entries) and _first_msgstr(self._entries[hint]):
+            score(hint)
+        for length in self._nearest_lengths(size):
+            # Bounds compare with "<", not GNU's "<=": a tie may still win on 4-gram count.
+            if 2.0 * min(size, length) / (size + length) + _CONTEXT_BONUS < best_weight:
+                break  # lengths come nearest first: no further one can win
+            for j in self._by_length[length]:
+                score(j)
+        return best
+
+    def _nearest_lengths(self, size: int) -> Iterator[int]:
+        """The candidates' lengths in decreasing order of the bound ``2 * min / sum``."""
+        lengths = self._lengths
+        above = bisect_left(lengths, size)
+        below = above - 1
+        while below >= 0 or above < len(lengths):
+            # the bound is 2 * below / (size + below) under the size, 2 * size / (size + above) over it
+            if above >= len(lengths) or (
+                below >= 0 and lengths[below] * (size + lengths[above]) > size * (size + lengths[below])
+            ):
+                yield lengths[below]
+                below -= 1
+            else:
+                yield lengths[above]
+                above += 1
+
+    def _search_short(self, msgctxt: str | None, msgid: str) -> int | None:
+        """msgids of fewer than 4 characters have no 4-gram: GNU compares them with every
+        candidate whose length in bytes is in range, by length then file position."""
+        query = msgid.encode()
+        masks = _masks(query)
+        low, high = math.ceil(len(query) / _LENGTH_FACTOR), int(len(query) * _LENGTH_FACTOR)
         best, best_weight = None, FUZZY_THRESHOLD
-        for j in self._candidates(msgid):
+        for j in (j for n in range(low, high + 1) for j in self._by_length.get(n, ())):
             other = self._bytes[j]
             total = len(query) + len(other)
-            # fstrcmp_bounded's two upper bounds (LCS <= shorter length, LCS <= shared bytes):
-            # a candidate that cannot beat the best so far is skipped without changing the winner.
-            if 2.0 * min(len(query), len(other)) / total + _CONTEXT_BONUS <= best_weight:
-                continue
             entry = self._entries[j]
-            same_context = entry.msgctxt is None or (
-                msgctxt is not None and msgctxt == entry.msgctxt
-            )
-            bonus = _CONTEXT_BONUS if same_context else 0.0
-            shared = sum(min(n, counts[b]) for b, n in self._byte_counts[j].items())
-            if 2.0 * shared / total + bonus <= best_weight:
-                continue
-            weight = 2 * _lcs_length(masks, len(query), other) / total + bonus
+            same_context = entry.msgctxt is None or (msgctxt is not None and msgctxt == entry.msgctxt)
+            weight = 2 * _lcs_length(masks, len(query), other) / total + (_CONTEXT_BONUS if same_context else 0.0)
             if weight > best_weight:
-                best, best_weight = entry, weight
+                best, best_weight = j, weight
         return best
 
 
@@ -301,27 +371,31 @@ def merge(po: polib.POFile, pot: polib.POFile) -> MergeResult:
     Entries come in the template's order, then the obsolete ones in the old catalog's order.
     """
     old_entries = list(po)  # file order, obsolete entries included: msgmerge searches them too
-    exact: dict[tuple[str | None, str], polib.POEntry] = {}
-    for entry in old_entries:
-        exact.setdefault((entry.msgctxt, entry.msgid), entry)  # the first definition wins
+    exact: dict[tuple[str | None, str], int] = {}  # -> position in old_entries
+    for position, entry in enumerate(old_entries):
+        exact.setdefault((entry.msgctxt, entry.msgid), position)  # the first definition wins
     index: _FuzzyIndex | None = None  # built on the first miss, as msgmerge does
     nplurals = _nplurals(po.metadata)
     used: set[int] = set()
     merged: list[polib.POEntry] = []
     added = fuzzy_matched = unchanged = 0
 
+    after = 0  # the old position after the last match: where an edited message likely was
     for ref in pot:
-        old = exact.get((ref.msgctxt, ref.msgid))
-        if old is not None:
+        position = exact.get((ref.msgctxt, ref.msgid))
+        if position is not None:
+            old = old_entries[position]
+            after = position + 1
             merged.append(_merge_entry(old, ref, False, nplurals))
             unchanged += 1
         else:
             if index is None:
-                index = _FuzzyIndex(old_entries)
-            old = index.search(ref.msgctxt, ref.msgid)
+                index = _FuzzyIndex.for_entries(old_entries)
+            old = index.search(ref.msgctxt, ref.msgid, hint=after)
             if old is not None:
                 merged.append(_merge_entry(old, ref, True, nplurals))
                 fuzzy_matched += 1
+                after += 1
             else:
                 merged.append(_new_entry(ref, nplurals))
                 added += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 
 import polib
@@ -116,9 +117,12 @@ def _char_width(ch: str) -> int:
 
 def _possible_breaks(text: str) -> list[int]:
     """Port of libunistring's u8_possible_linebreaks_v2, one value a char."""
+    return _scan(text, _BK, _BK, False)[0]
+
+
+def _scan(text: str, prev: int, last: int, seen_space: bool) -> tuple[list[int], int]:
+    """The break values of ``text`` from a given state, and ``last`` at its end."""
     out: list[int] = []
-    prev = last = _BK  # class of the last char / last non-space char
-    seen_space = False
     ri_count = 0
     for ch in text:
         prop = _lb_class(ch)
@@ -158,32 +162,108 @@ def _possible_breaks(text: str) -> list[int]:
             prev = _HL_BA if prev == _HL and prop in (_C["HY"], _C["BA"]) else prop
         ri_count = ri_count + 1 if prop == _RI else 0
         out.append(brk)
-    return out
+    return out, last
 
 
-def _width_breaks(text: str, overrides: list[int], width: int, start: int) -> list[bool]:
-    """Port of u8_width_linebreaks: True where a line break is inserted."""
-    brks = _possible_breaks(text)
-    result = [False] * len(text)
-    last_p = None
-    last_col, piece = start, 0
-    for i, ch in enumerate(text):
-        brk = overrides[i] if overrides[i] != _UNDEFINED else brks[i]
-        if brk in (_POSSIBLE, _MANDATORY, _CR_BEFORE_LF):
-            # An atomic piece ends here; if it overflows, break before it.
-            if last_p is not None and last_col + piece > width:
-                result[last_p] = True
-                last_col = 0
-        if brk in (_MANDATORY, _CR_BEFORE_LF):
-            last_p, last_col, piece = None, 0, 0
-        else:
-            if brk == _POSSIBLE:
-                last_p, last_col, piece = i, last_col + piece, 0
-            w = _char_width(ch)
-            if w >= 0:
-                piece += w
-    if last_p is not None and last_col + piece > width:
-        result[last_p] = True
+# Running the per-character port over every string made writing a large catalog take seconds.
+# Only U+0020 has class SP, and after a space the scan's state no longer depends on what came
+# before, except through ``last`` at the token's first character. So the break values inside
+# each space-separated token are computed once per distinct token (words repeat a lot) and
+# only the token's first character is decided in context. ``_possible_breaks`` stays the
+# reference, tested against libunistring itself.
+
+def _after_space(last: int, prop: int) -> int:
+    """The break value before the first character of a token that follows spaces."""
+    if prop in (_BK, _LF, _CR):
+        return _MANDATORY
+    if prop == _ZW:
+        return _PROHIBITED
+    if last == _BK:
+        return _PROHIBITED
+    if prop in (_CM, _ZWJ) or last == _ZW or (last == _RI and prop == _RI):
+        return _POSSIBLE
+    return _POSSIBLE if _PAIRS[last][prop] in "DI" else _PROHIBITED
+
+
+# _AFTER_SPACE[last][prop], for every ``last`` the scan can leave (a pair-table class, BK or ZW)
+# and every class a token can start with (any but SP).
+_AFTER_SPACE = [[_after_space(last, prop) if (last < _BK or last in (_BK, _ZW)) and prop != _SP else _PROHIBITED
+                 for prop in range(_SP + 1)] for last in range(_SP + 1)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _token(token: str) -> tuple[int, tuple[tuple[int, int, int], ...], int, int]:
+    """(class of the first char, (offset, break value, columns before it) of every break
+    opportunity after the first char, ``last`` at the end, columns of the whole token)."""
+    brks, last = _scan(token, _SP, _AL, True)  # any state after a space: only char 0 depends on it
+    events = []
+    columns = 0
+    for k, ch in enumerate(token):
+        brk = brks[k]
+        if k and brk != _PROHIBITED:
+            events.append((k, brk, columns))
+        if brk not in (_MANDATORY, _CR_BEFORE_LF):
+            columns += _columns(ch)
+    return _lb_class(token[0]), tuple(events), last, columns
+
+
+@lru_cache(maxsize=4096)
+def _columns(ch: str) -> int:
+    return max(_char_width(ch), 0)  # what u8_width_linebreaks adds (controls count 0)
+
+
+def _width_breaks(text: str, prohibited: set[int], width: int, start: int, first_only: bool = False) -> list[int]:
+    """Port of u8_width_linebreaks: the positions where a line break is inserted.
+
+    ``prohibited`` are positions GNU forbids breaking at (escape sequences, format directives).
+    With ``first_only``, stop at the first break (all ``wrap`` needs to know of a first line).
+    """
+    room = width - start
+    if len(text) <= room // 2 or (len(text) <= room and text.isascii() and text.isprintable()):
+        return []  # fits whatever its characters (none is wider than 2 columns)
+    # A line's columns are the text's columns minus ``origin``. The original's last_col and
+    # piece bookkeeping reduce to this because a checked break always follows ``last_p``.
+    result: list[int] = []
+    last_p = None  # the last break opportunity, where a line break can go
+    last_at = 0  # the text's columns before last_p
+    origin = -start
+    pos = columns = 0  # position in ``text``, and its columns before it
+    last = _BK
+    for token in text.split(" "):
+        if token:
+            first, inner, end_last, token_columns = _token(token)
+            brk = _AFTER_SPACE[last][first]
+            if brk != _PROHIBITED and pos not in prohibited:
+                # An atomic piece ends here; if it overflows, break before it.
+                if last_p is not None and columns - origin > width:
+                    if first_only:
+                        return [last_p]
+                    result.append(last_p)
+                    origin = last_at
+                if brk == _POSSIBLE:
+                    last_p, last_at = pos, columns
+                else:  # a mandatory break
+                    last_p, origin = None, columns
+            for offset, brk, before in inner:
+                i, at = pos + offset, columns + before
+                if i in prohibited:
+                    continue
+                if last_p is not None and at - origin > width:
+                    if first_only:
+                        return [last_p]
+                    result.append(last_p)
+                    origin = last_at
+                if brk == _POSSIBLE:
+                    last_p, last_at = i, at
+                else:
+                    last_p, origin = None, at
+            last = end_last
+            pos += len(token)
+            columns += token_columns
+        pos += 1  # the space after the token: never a break before it, one column
+        columns += 1
+    if last_p is not None and columns - 1 - origin > width:
+        result.append(last_p)
     return result
 
 
@@ -259,6 +339,13 @@ class _Flags:
             if self.formats.get(lang) in ("yes", "possible"):
                 return lang
         return None
+
+
+@lru_cache(maxsize=1024)
+def _parsed_flags(flags: tuple[str, ...], obsolete: bool) -> tuple[_Flags, str | None, str | None]:
+    """(flags, ``#,`` line of a translated entry, format language): entries share a handful."""
+    parsed = _Flags(list(flags))
+    return parsed, parsed.line(True, obsolete), parsed.directive_language()
 
 
 # ------------------------------------------------- format directives ----
@@ -519,10 +606,20 @@ _ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t",
 _NO_WRAP = 1 << 30  # GNU's INT_MAX page width
 
 
+_NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v\\\\"]')
+
+
 def _wrap(out: list[str], prefix: str, name: str, value: str,
           page_width: int, fmt: str | None) -> None:
     """Append the lines of ``name "value"`` as write-po.c's wrap() does."""
+    out.extend(_wrapped(prefix, name, value, page_width, fmt))
+
+
+@lru_cache(maxsize=1 << 15)  # every catalog repeats the template's msgids
+def _wrapped(prefix: str, name: str, value: str, page_width: int, fmt: str | None) -> tuple[str, ...]:
+    out: list[str] = []
     inner = _protected(value, fmt, name.startswith("msgstr"))
+    protected = [k for k, flag in enumerate(inner) if flag] if True in inner else []
 
     # Subsequent lines are `prefix"...` ; the width excludes both quotes.
     after_break = len(prefix) + 1
@@ -533,26 +630,16 @@ def _wrap(out: list[str], prefix: str, name: str, value: str,
         end = value.find("\n", pos)
         end = len(value) if end < 0 else end + 1
         # Escape the portion; escape sequences never break inside.
-        text: list[str] = []
-        overrides: list[int] = []
-        for k in range(pos, end):
-            ch = value[k]
-            brk = _PROHIBITED if inner[k] else _UNDEFINED
-            if ch in _ESCAPES:
-                text += ["\\", _ESCAPES[ch]]
-                overrides += [brk, _PROHIBITED]
-            else:
-                text.append(ch)
-                overrides.append(brk)
-        if end > pos and value[end - 1] == "\n":
-            overrides[-2] = _PROHIBITED  # never break right before "\n"
-        portion = "".join(text)
+        portion, prohibited = _escape(value, pos, end, protected)
+        if first and end < len(value):
+            # A multi-line string starts with an empty string so the text lines up below it.
+            out.append(f'{prefix}{name} ""')
+            first = False
         while True:
             start_col = (len(name) + 1 if first else 0)
-            breaks = _width_breaks(portion, overrides, width, start_col)
-            # A first line that would wrap, or a multi-line string, starts
-            # with an empty string so the text lines up below it.
-            if first and portion and (end < len(value) or start_col > width or any(breaks)):
+            breaks = _width_breaks(portion, prohibited, width, start_col, first_only=first)
+            # A first line that would wrap also starts with an empty string.
+            if first and portion and (start_col > width or breaks):
                 out.append(f'{prefix}{name} ""')
                 first = False
                 continue
@@ -560,14 +647,39 @@ def _wrap(out: list[str], prefix: str, name: str, value: str,
         line = f"{prefix}{name} " if first else prefix
         first = False
         chunk_start = 0
-        for k, brk in enumerate(breaks):
-            if brk:
-                out.append(f'{line}"{portion[chunk_start:k]}"')
-                line, chunk_start = prefix, k
+        for k in breaks:
+            out.append(f'{line}"{portion[chunk_start:k]}"')
+            line, chunk_start = prefix, k
         out.append(f'{line}"{portion[chunk_start:]}"')
         pos = end
         if pos >= len(value):
             break
+    return tuple(out)
+
+
+def _escape(value: str, pos: int, end: int, protected: list[int]) -> tuple[str, set[int]]:
+    """``value[pos:end]`` escaped as in a PO file, and the positions (in the escaped text)
+    where no break may go: after each escape's backslash, and inside format directives."""
+    chunk = value[pos:end]
+    escapes = [m.start() for m in _NEEDS_ESCAPE.finditer(chunk)]
+    prohibited: set[int] = set()
+    if not escapes:
+        text = chunk
+    else:
+        parts, last = [], 0
+        for shift, k in enumerate(escapes):
+            parts += [chunk[last:k], "\\", _ESCAPES[chunk[k]]]
+            prohibited.add(k + shift + 1)
+            last = k + 1
+        parts.append(chunk[last:])
+        text = "".join(parts)
+        if chunk.endswith("\n"):
+            prohibited.add(len(text) - 2)  # never break right before "\n"
+    if protected:
+        lo, hi = bisect_left(protected, pos), bisect_left(protected, end)
+        for k in protected[lo:hi]:
+            prohibited.add(k - pos + bisect_left(escapes, k - pos))
+    return text, prohibited
 
 
 # ------------------------------------------------------------- entries ----
@@ -609,7 +721,7 @@ def _entry_lines(entry: polib.POEntry, page_width: int, no_wrap: bool,
                  header_comment: str | None = None) -> list[str]:
     out: list[str] = []
     obsolete = bool(entry.obsolete)
-    flags = _Flags(entry.flags)
+    flags, translated_flag_line, fmt = _parsed_flags(tuple(entry.flags), obsolete)
     if entry.msgid_plural:
         forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)] or [""]
     else:
@@ -621,12 +733,12 @@ def _entry_lines(entry: polib.POEntry, page_width: int, no_wrap: bool,
     _comment_lines(out, "#", header_comment if header_comment is not None else entry.tcomment)
     _comment_lines(out, "#.", entry.comment)
     _references(out, entry.occurrences, page_width)
-    flag_line = flags.line(show_fuzzy=translated or obsolete, obsolete=obsolete)
+    show_fuzzy = translated or obsolete
+    flag_line = translated_flag_line if show_fuzzy else flags.line(show_fuzzy=False, obsolete=obsolete)
     if flag_line:
         out.append(flag_line)
 
     wrap_width = _NO_WRAP if no_wrap or flags.wrap is False else page_width
-    fmt = flags.directive_language()
     prev = "#~| " if obsolete else "#| "
     for name, value in (("msgctxt", entry.previous_msgctxt),
                         ("msgid", entry.previous_msgid),

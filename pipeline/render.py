@@ -227,10 +227,12 @@ def sitemap(config: Config, published: dict[str, list[str]], languages: list[str
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
     for urls, alternates in groups:
+        # every URL of a group lists the same alternates: escape them once (1,000 pages: 90,000 links)
+        links = [f'<xhtml:link rel="alternate" hreflang={quoteattr(tag)} href={quoteattr(alternate)}/>'
+                 for tag, alternate in alternates]
         for url in urls:
             lines.append(f"<url><loc>{xml_escape(url)}</loc>")
-            for tag, alternate in alternates:
-                lines.append(f'<xhtml:link rel="alternate" hreflang={quoteattr(tag)} href={quoteattr(alternate)}/>')
+            lines.extend(links)
             lines.append("</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

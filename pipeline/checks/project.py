@@ -1,34 +1,86 @@
-"""Catalog checks and gate verdicts for a whole project: shared by ``check``, ``build`` and ``stats``."""
+"""Catalog checks and gate verdicts for a whole project: shared by ``check``, ``build`` and ``stats``.
+
+At 1,000 pages a catalog holds about 11,000 entries and the check registry spends a couple of
+seconds on each; so catalogs are read and checked in parallel, one locale per process, and the
+findings of every entry are kept in ``.cache/checks/`` under a digest of the entry, the locale,
+the glossary and the code. An unchanged entry is not checked again: a translator's rerun checks
+what changed. Checks look at one entry at a time, which is what makes this sound.
+"""
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import multiprocessing
+import os
+import pickle
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property, partial
+from typing import Callable, Iterable, TypeVar
 
 import polib
 
-from ..catalogs import is_approved, read_catalog
+from ..catalogs import code_version, compile_catalog, is_approved, read_catalog
 from ..config import Config
+from ..errors import InputError
+from ..files import write_bytes_atomic
 from ..source import Page
 from .base import ERROR, Finding
-from .gate import Verdict, catalog_verdict
+from .gate import DISCLAIMER_CONTEXT, Verdict, catalog_verdict
 from .glossary import Term, load_glossary
 from .registry import all_checks, check_catalog
 
 
-@dataclass(frozen=True)
 class LocaleState:
-    locale: str
-    file: str
-    catalog: polib.POFile | None  # None: the catalog does not exist yet
-    findings: tuple[Finding, ...]
+    """One locale's catalog (``None``: there is none yet) and the check registry's findings on it.
+
+    A state made for a build (``assess(..., build=True)``) does not hold the catalog: what a
+    build needs of it (the approved translations, the disclaimer verdicts, the compiled MO) is
+    worked out where the catalog was read, and eight large catalogs would be most of a build's
+    memory. Its ``catalog`` reads the file again when asked. States are not modified.
+    """
+
+    def __init__(
+        self, locale: str, file: str, catalog: polib.POFile | None, findings: tuple[Finding, ...],
+        *, reread: Callable[[], polib.POFile] | None = None,
+    ) -> None:
+        self.locale = locale
+        self.file = file
+        self.findings = findings
+        self.exists = catalog is not None or reread is not None
+        self._catalog = catalog
+        self._reread = reread
+        self.mo: bytes | None = None  # the approved entries compiled, in a state made for a build
 
     @property
-    def error_keys(self) -> set[tuple[str | None, str]]:
-        return {(f.msgctxt, f.msgid) for f in self.findings if f.severity == ERROR}
+    def catalog(self) -> polib.POFile | None:
+        if self._catalog is None and self._reread is not None:
+            self._catalog = self._reread()
+        return self._catalog
 
-    def approved(self) -> dict[tuple[str | None, str], str]:
-        """Approved translations without an error finding: what pages may show."""
-        if self.catalog is None:
+    def for_build(self, mo: bytes, reread: Callable[[], polib.POFile]) -> LocaleState:
+        """This state without its catalog: the views a build needs, computed now, and the MO."""
+        state = LocaleState(self.locale, self.file, None, self.findings, reread=reread)
+        state.mo = mo
+        disclaimers = {e.msgid for e in self.catalog if e.msgctxt == DISCLAIMER_CONTEXT and not e.obsolete}
+        # cached_property values live in __dict__: hand them over
+        state.__dict__.update(
+            error_keys=self.error_keys, _approved=self._approved, _complete=True,
+            _disclaimer_problems={msgid: self._problems(msgid) for msgid in disclaimers},
+        )
+        return state
+
+    # The views below are computed once per state (a build asks for them for every page and
+    # locale; recomputing them made a 1,000-page build quadratic).
+    @cached_property
+    def error_keys(self) -> frozenset[tuple[str | None, str]]:
+        return frozenset((f.msgctxt, f.msgid) for f in self.findings if f.severity == ERROR)
+
+    @cached_property
+    def _approved(self) -> dict[tuple[str | None, str], str]:
+        if not self.exists:
             return {}
         errors = self.error_keys
         return {
@@ -37,13 +89,30 @@ class LocaleState:
             if not e.msgid_plural and is_approved(e) and (e.msgctxt, e.msgid) not in errors
         }
 
+    @cached_property
+    def _disclaimer_problems(self) -> dict[str, tuple[str, ...]]:
+        return {}  # disclaimer msgid -> its problems; pages share one disclaimer
+
+    def _problems(self, msgid: str) -> tuple[str, ...]:
+        problems = self._disclaimer_problems.get(msgid)
+        if problems is None:
+            # A state for a build knows the verdict of every disclaimer its catalog has: another
+            # msgid is judged as missing, without reading the catalog again.
+            catalog = polib.POFile() if self.__dict__.get("_complete") else self.catalog
+            problems = self._disclaimer_problems[msgid] = tuple(catalog_verdict(catalog, msgid, list(self.findings)))
+        return problems
+
+    def approved(self) -> dict[tuple[str | None, str], str]:
+        """Approved translations without an error finding: what pages may show (do not modify)."""
+        return self._approved
+
     def verdict(self, page: Page) -> Verdict:
-        if self.catalog is None:
+        if not self.exists:
             return Verdict(page.slug, self.locale, ("there is no catalog for this locale",), 0, len(_keys(page)))
-        problems = catalog_verdict(self.catalog, page.disclaimer.msgid, list(self.findings))
-        approved = self.approved()
+        approved = self._approved
         keys = _keys(page)
-        return Verdict(page.slug, self.locale, tuple(problems), sum(k in approved for k in keys), len(keys))
+        return Verdict(page.slug, self.locale, self._problems(page.disclaimer.msgid),
+                       sum(k in approved for k in keys), len(keys))
 
 
 def _keys(page: Page) -> set[tuple[str | None, str]]:
@@ -54,15 +123,177 @@ def load_glossary_for(config: Config) -> tuple[Term, ...]:
     return load_glossary(config.glossary_path, config.relative(config.glossary_path), config.locales)
 
 
-def assess(config: Config, locales: tuple[str, ...] | None = None) -> dict[str, LocaleState]:
-    """Read every catalog (validating all of them first) and run the check registry over each."""
+def assess(config: Config, locales: tuple[str, ...] | None = None, build: bool = False) -> dict[str, LocaleState]:
+    """Read every catalog and run the check registry over each (several locales at once when
+    the catalogs are large); the first bad catalog, in locale order, is the ``InputError``.
+    With ``build``, the states come without their catalogs but with their MO (``for_build``)."""
     glossary = load_glossary_for(config)
-    checks = all_checks(glossary)
+    chosen = tuple(locales or config.locales)
+    sizes = [config.po_path(loc).stat().st_size if config.po_path(loc).is_file() else 0 for loc in chosen]
+    # A process costs tens of milliseconds to start: worth it only for large catalogs.
+    parallel = sum(sizes) > _PARALLEL_BYTES
+    outcomes = in_parallel(_assess_locale, [(config, loc, glossary, build) for loc in chosen], parallel)
     states = {}
-    for locale in locales or config.locales:
-        path = config.po_path(locale)
-        file = config.relative(path)
-        catalog = read_catalog(path, config) if path.is_file() else None
-        findings = tuple(check_catalog(catalog, locale, file, checks)) if catalog is not None else ()
-        states[locale] = LocaleState(locale, file, catalog, findings)
+    for locale, outcome in zip(chosen, outcomes):
+        if isinstance(outcome, _Failure):
+            raise InputError(outcome.path, outcome.line, outcome.message)
+        states[locale] = outcome
+    if build:
+        _share_strings(states.values())
     return states
+
+
+def _share_strings(states: Iterable[LocaleState]) -> None:
+    """One string object for each msgid across the locales' approved tables (each came from its
+    own process with its own copies): at 1,000 pages, tens of megabytes less, and less for a
+    forked worker to copy."""
+    shared: dict[str, str] = {}
+    for state in states:
+        state.__dict__["_approved"] = {
+            (context, shared.setdefault(msgid, msgid)): msgstr for (context, msgid), msgstr in state.approved().items()
+        }
+
+
+_PARALLEL_BYTES = 2_000_000
+_CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """An ``InputError`` on its way back from a worker process (exceptions with our own
+    constructor arguments do not survive pickling)."""
+
+    path: str | None
+    line: int | None
+    message: str
+
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+
+def workers() -> int:
+    """Processes for independent work: every core, or ``L10N_JOBS``."""
+    try:
+        return max(1, int(os.environ.get("L10N_JOBS", "")))
+    except ValueError:
+        return os.cpu_count() or 1
+
+
+def in_parallel(work: Callable[[Job], Result], jobs: Iterable[Job], parallel: bool = True) -> list[Result]:
+    """``[work(job) for job in jobs]``, in worker processes when ``parallel`` and there are
+    several cores; ``work`` must be a module-level function and jobs and results picklable."""
+    jobs = list(jobs)
+    count = min(workers(), len(jobs)) if parallel else 1
+    # fork copies only the calling thread: with other threads about (``l10n serve``) stay in one.
+    if count <= 1 or threading.active_count() > 1:
+        return [work(job) for job in jobs]
+    # fork: the workers start with the modules already imported (forkserver/spawn re-import)
+    # and the data this process holds, shared until written to. Every object a worker reads has
+    # its reference count written, so each worker ends up with its own copy of much of it: this
+    # process takes the first share of the jobs itself, one worker fewer and one copy fewer
+    # (at 1,000 pages, 100 MB). Frozen, the garbage collector leaves that data alone meanwhile.
+    share = len(jobs) // count
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(count - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+            theirs = [pool.submit(work, job) for job in jobs[share:]]
+            mine = [work(job) for job in jobs[:share]]
+            return mine + [future.result() for future in theirs]
+    finally:
+        gc.unfreeze()
+
+
+def _assess_locale(job: tuple[Config, str, tuple[Term, ...], bool]) -> LocaleState | _Failure:
+    config, locale, glossary, build = job
+    path = config.po_path(locale)
+    file = config.relative(path)
+    if not path.is_file():
+        return LocaleState(locale, file, None, ())
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = None  # read_catalog reports it
+    # A build needs only the compact state, kept under the catalog's bytes: an unchanged
+    # catalog is not even parsed.
+    key = hashlib.sha256(repr((_CACHE_FORMAT, locale, file, glossary, code_version(), config)).encode() + (data or b""))
+    cache_path = config.cache_dir / "states" / f"{locale}.pickle"
+    if build and data is not None:
+        try:
+            cached_key, state = pickle.loads(cache_path.read_bytes())
+            if cached_key == key.digest():
+                return state
+        except Exception:  # missing, from another version, or damaged: work it out
+            pass
+    try:
+        catalog = read_catalog(path, config, data)
+    except InputError as exc:
+        return _Failure(exc.path, exc.line, exc.message)
+    state = LocaleState(locale, file, catalog, tuple(_findings(config, locale, file, catalog, glossary)))
+    if not build:
+        return state
+    state = state.for_build(_compiled(config, locale, catalog, state.error_keys), partial(read_catalog, path, config))
+    try:
+        write_bytes_atomic(cache_path, pickle.dumps((key.digest(), state), protocol=5))
+    except OSError:
+        pass
+    return state
+
+
+def _compiled(config: Config, locale: str, catalog: polib.POFile, errors: frozenset) -> bytes:
+    """The catalog's MO; Babel takes a second for a large catalog, so the bytes are kept in
+    ``.cache/mo/`` under a digest of the entries they come from."""
+    entries = [(e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()), bool(e.obsolete),
+                e.fuzzy) for e in catalog]
+    key = hashlib.sha256(pickle.dumps((code_version(), locale, sorted(errors, key=repr), entries))).digest()
+    path = config.cache_dir / "mo" / f"{locale}.pickle"
+    try:
+        cached_key, mo = pickle.loads(path.read_bytes())
+    except Exception:  # missing or damaged: compile
+        cached_key, mo = None, b""
+    if cached_key != key:
+        mo = compile_catalog(catalog, locale, errors)
+        try:
+            write_bytes_atomic(path, pickle.dumps((key, mo)))
+        except OSError:
+            pass
+    return mo
+
+
+def _findings(
+    config: Config, locale: str, file: str, catalog: polib.POFile, glossary: tuple[Term, ...]
+) -> list[Finding]:
+    """``check_catalog`` over the catalog, taking the findings of unchanged entries from the cache."""
+    cache_path = config.cache_dir / "checks" / f"{locale}.pickle"
+    context = hashlib.sha256(repr((_CACHE_FORMAT, locale, glossary, code_version())).encode()).hexdigest()
+    try:
+        with open(cache_path, "rb") as handle:
+            cached = pickle.load(handle)
+        known = cached["units"] if cached.get("context") == context else {}
+    except Exception:  # missing, from another version, or damaged: check everything again
+        known = {}
+    checks = all_checks(glossary)
+    units: dict[bytes, tuple[tuple[str, str, str], ...]] = {}
+    findings = []
+    checked = 0
+    for entry in catalog:
+        key = _unit_key(entry)
+        found = known.get(key)
+        if found is None:
+            checked += 1
+            found = tuple((f.check, f.severity, f.message) for f in check_catalog([entry], locale, file, checks))
+        units[key] = found
+        findings += [Finding(locale, file, entry.linenum, entry.msgctxt, entry.msgid, check, severity, message)
+                     for check, severity, message in found]
+    if checked or len(units) != len(known):
+        try:
+            write_bytes_atomic(cache_path, pickle.dumps({"context": context, "units": units}, protocol=5))
+        except OSError:
+            pass  # a read-only project still gets checked, only not faster next time
+    return findings
+
+
+def _unit_key(entry: polib.POEntry) -> bytes:
+    """What ``check_catalog`` looks at in an entry."""
+    unit = (entry.obsolete, entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr, tuple(entry.flags))
+    return hashlib.sha1(repr(unit).encode(), usedforsecurity=False).digest()
