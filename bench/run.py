@@ -222,6 +222,7 @@ def bench_site(pages: int, work: Path) -> list[Row]:
     rows.append(Row(label, "build: full, nothing cached", full, target=">= 800 pages/s", verdict=_met(rate >= 800),
                     note=f"{rate:,.0f} pages/s; includes the catalog checks"))
     noop = best(3, lambda: run(L10N + ["build"], root))
+    _verify_site(root, site_pages)
     share = 100 * noop.seconds / full.seconds
     rows.append(Row(label, "build: no-op", noop, target="<= 2 % of full", verdict=_met(share <= 2),
                     note=f"{share:.1f} % of full"))

@@ -16,13 +16,12 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .config import Config, html_tag
-from .files import write_bytes_atomic
+from .files import fsync_dir, sync_file_system, temporary_beside, write_bytes_atomic
 
 # The modules that parse, check and render load in a third of a second: a build that finds
 # nothing to do (the fingerprint matches) never imports them.
@@ -163,8 +162,7 @@ def _stage(path: Path, data: bytes) -> bytes | _Staged:
             return UNCHANGED
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temporary = temporary_beside(path)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     return _Staged(temporary)
@@ -522,11 +520,11 @@ def _write_files(output: Path, files: dict[Path, bytes | _Staged]) -> list[str]:
             finally:
                 os.close(fd)
     elif staged:
-        _sync_file_system(output)  # every new file is on disk before a rename makes it visible
+        sync_file_system(output)  # every new file is on disk before a rename makes it visible
     for _, path, temporary in staged:
         os.replace(temporary, path)
     for folder in sorted({path.parent for _, path, _ in staged}):
-        _sync_folder(folder)  # the renames themselves
+        fsync_dir(folder)  # the renames themselves
     return [str(relative) for relative, _, _ in staged]
 
 
@@ -538,36 +536,6 @@ def _discard(files: dict[Path, bytes | _Staged]) -> None:
                 os.unlink(data.temporary)
             except FileNotFoundError:
                 pass
-
-
-def _sync_file_system(path: Path) -> None:
-    """``syncfs(2)`` on the file system holding ``path`` (``sync`` where there is none)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            if libc.syncfs(fd) == 0:
-                return
-        finally:
-            os.close(fd)
-    except (OSError, AttributeError):
-        pass
-    os.sync()
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _remove_stale(output: Path, keep: set[Path]) -> list[str]:

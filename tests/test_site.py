@@ -203,3 +203,13 @@ def test_publish_runs_the_browser_gate(translated: Path, tmp_path: Path, monkeyp
     assert missing.code == 2
     assert "apt-get install" in missing.stderr
     assert snapshot(dest) == before
+
+
+def test_published_files_are_readable_by_a_web_server(translated: Path, tmp_path: Path) -> None:
+    import stat
+
+    dest = tmp_path / "www"
+    assert l10n(translated, "publish", "--dest", str(dest)).code == 0
+    for path in [dest / "ko" / "first-visit.html", translated / "output" / "index.html",
+                 translated / "locales" / "ko" / "LC_MESSAGES" / "messages.po"]:
+        assert path.stat().st_mode & stat.S_IROTH, path

@@ -18,6 +18,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, partial
+from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 import polib
@@ -126,21 +127,43 @@ def load_glossary_for(config: Config) -> tuple[Term, ...]:
 def assess(config: Config, locales: tuple[str, ...] | None = None, build: bool = False) -> dict[str, LocaleState]:
     """Read every catalog and run the check registry over each (several locales at once when
     the catalogs are large); the first bad catalog, in locale order, is the ``InputError``.
-    With ``build``, the states come without their catalogs but with their MO (``for_build``)."""
+    With ``build``, the states come without their catalogs but with their MO (``for_build``).
+
+    The state of a catalog is kept in ``.cache/states/`` under its bytes (and the glossary, the
+    code, the config): an unchanged catalog is not even parsed again."""
     glossary = load_glossary_for(config)
     chosen = tuple(locales or config.locales)
-    sizes = [config.po_path(loc).stat().st_size if config.po_path(loc).is_file() else 0 for loc in chosen]
+    found = {loc: _cached_state(config, loc, glossary, build) for loc in chosen}
+    missing = [loc for loc in chosen if found[loc] is None]
+    sizes = [config.po_path(loc).stat().st_size if config.po_path(loc).is_file() else 0 for loc in missing]
     # A process costs tens of milliseconds to start: worth it only for large catalogs.
     parallel = sum(sizes) > _PARALLEL_BYTES
-    outcomes = in_parallel(_assess_locale, [(config, loc, glossary, build) for loc in chosen], parallel)
+    found.update(zip(missing, in_parallel(_assess_locale, [(config, loc, glossary, build) for loc in missing], parallel)))
     states = {}
-    for locale, outcome in zip(chosen, outcomes):
+    for locale in chosen:
+        outcome = found[locale]
         if isinstance(outcome, _Failure):
             raise InputError(outcome.path, outcome.line, outcome.message)
         states[locale] = outcome
     if build:
         _share_strings(states.values())
     return states
+
+
+def _state_key(config: Config, locale: str, glossary: tuple[Term, ...], build: bool, data: bytes) -> tuple[Path, bytes]:
+    """Where a locale's state is kept, and the digest of what it comes from: the catalog's bytes."""
+    context = repr((_CACHE_FORMAT, locale, config.relative(config.po_path(locale)), glossary, code_version(), config, build))
+    name = f"{locale}.pickle" if build else f"{locale}.catalog.pickle"
+    return config.cache_dir / "states" / name, hashlib.sha256(context.encode() + data).digest()
+
+
+def _cached_state(config: Config, locale: str, glossary: tuple[Term, ...], build: bool) -> LocaleState | None:
+    try:
+        cache_path, key = _state_key(config, locale, glossary, build, config.po_path(locale).read_bytes())
+        cached_key, state = pickle.loads(cache_path.read_bytes())
+    except Exception:  # no catalog, no state kept, from another version, or damaged: work it out
+        return None
+    return state if cached_key == key else None
 
 
 def _share_strings(states: Iterable[LocaleState]) -> None:
@@ -214,29 +237,19 @@ def _assess_locale(job: tuple[Config, str, tuple[Term, ...], bool]) -> LocaleSta
         data = path.read_bytes()
     except OSError:
         data = None  # read_catalog reports it
-    # A build needs only the compact state, kept under the catalog's bytes: an unchanged
-    # catalog is not even parsed.
-    key = hashlib.sha256(repr((_CACHE_FORMAT, locale, file, glossary, code_version(), config)).encode() + (data or b""))
-    cache_path = config.cache_dir / "states" / f"{locale}.pickle"
-    if build and data is not None:
-        try:
-            cached_key, state = pickle.loads(cache_path.read_bytes())
-            if cached_key == key.digest():
-                return state
-        except Exception:  # missing, from another version, or damaged: work it out
-            pass
     try:
         catalog = read_catalog(path, config, data)
     except InputError as exc:
         return _Failure(exc.path, exc.line, exc.message)
     state = LocaleState(locale, file, catalog, tuple(_findings(config, locale, file, catalog, glossary)))
-    if not build:
-        return state
-    state = state.for_build(_compiled(config, locale, catalog, state.error_keys), partial(read_catalog, path, config))
-    try:
-        write_bytes_atomic(cache_path, pickle.dumps((key.digest(), state), protocol=5))
-    except OSError:
-        pass
+    if build:
+        state = state.for_build(_compiled(config, locale, catalog, state.error_keys), partial(read_catalog, path, config))
+    if data is not None:
+        cache_path, key = _state_key(config, locale, glossary, build, data)
+        try:
+            write_bytes_atomic(cache_path, pickle.dumps((key, state), protocol=5))
+        except OSError:
+            pass  # a read-only project is only not faster next time
     return state
 
 
