@@ -19,7 +19,8 @@ site: $(STAMP)
 	$(L10N) extract
 	$(L10N) update
 	$(L10N) translate
-	$(L10N) build
+	@if [ -x /usr/bin/chromium ]; then echo "$(L10N) build --browser"; $(L10N) build --browser; \
+	else echo "$(L10N) build"; $(L10N) build; fi
 	@if [ -x /usr/bin/chromium ]; then echo "$(L10N) check --browser"; $(L10N) check --browser; \
 	else echo "browser check skipped: /usr/bin/chromium is not installed (sudo apt-get install -y chromium fonts-noto-cjk fonts-thai-tlwg fonts-noto-core)" >&2; \
 	echo "$(L10N) check"; $(L10N) check; fi

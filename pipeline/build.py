@@ -284,6 +284,7 @@ def _render_pages(
 def plan_site(
     config: Config, pages: list[Page], states: dict[str, LocaleState], output: Path, drafts: bool = False,
     trusted: dict[str, tuple[int, int]] | None = None,
+    withheld: dict[tuple[str, str], tuple[str, ...]] | None = None,
 ) -> tuple[dict[Path, bytes | _Staged], list[PageOutcome], dict[str, bytes], int]:
     """Everything the output folder should hold: bytes, ``UNCHANGED`` for a file that already
     holds them, or for pages, a ``_Staged`` temporary file; with the outcome of every page and
@@ -327,6 +328,11 @@ def plan_site(
                 PageOutcome(page.slug, loc, True, state.verdict(page).percent) if drafts
                 else _outcome(page, loc, state, config.publish_threshold)
             )
+        for loc in [source, *states]:
+            if (page.slug, loc) in (withheld or {}):
+                previous = outcomes[(page.slug, loc)]
+                outcomes[(page.slug, loc)] = PageOutcome(page.slug, loc, False, previous.percent,
+                                                         withheld[(page.slug, loc)], True)
         published[page.slug] = [loc for loc in [source, *states] if outcomes[(page.slug, loc)].published]
 
     site = _Site(config, renderer, translations, lookups, manifest, output, _code_digest(config), template_strings,
@@ -468,14 +474,19 @@ def _count_fallbacks(page: Page, lookup: Lookup | None) -> int:
     return sum(lookup(m.msgctxt, m.msgid) is None for m in page.messages if m.msgctxt != DISCLAIMER_CONTEXT)
 
 
-def build(config: Config, drafts: bool = False) -> BuildResult:
+def build(
+    config: Config, drafts: bool = False, withheld: dict[tuple[str, str], tuple[str, ...]] | None = None
+) -> BuildResult:
     """Render every publishable page into ``output/`` (with ``drafts``: every page, with
-    unreviewed machine translations, into ``output-drafts/``); remove what should not be there."""
+    unreviewed machine translations, into ``output-drafts/``); remove what should not be there.
+
+    ``withheld`` maps (slug, locale) to reasons found outside the catalogs (the browser gate):
+    those versions are withheld like any that fail the gate."""
     output = config.root / DRAFTS_DIR if drafts else config.output_dir
     if output.is_symlink():
         raise OSError(f"{config.relative(output)} is a symbolic link; refusing to write through it")
     fingerprint = _Fingerprint(config, output, drafts)
-    if (previous := fingerprint.unchanged()) is not None:
+    if not withheld and (previous := fingerprint.unchanged()) is not None:
         return previous
 
     from .checks.project import assess
@@ -483,7 +494,8 @@ def build(config: Config, drafts: bool = False) -> BuildResult:
 
     pages = load_pages(config)
     states = assess(config, build=True)
-    files, outcomes, mos, rendered = plan_site(config, pages, states, output, drafts, fingerprint.last_output)
+    files, outcomes, mos, rendered = plan_site(config, pages, states, output, drafts, fingerprint.last_output,
+                                               withheld or {})
     try:
         if not drafts:
             for locale, mo in mos.items():
@@ -496,6 +508,26 @@ def build(config: Config, drafts: bool = False) -> BuildResult:
     result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), len(files), rendered)
     fingerprint.save(result, [config.mo_path(loc) for loc in mos] if not drafts else [])
     return result
+
+
+def build_checked_in_browser(config: Config, chromium: Path) -> BuildResult:
+    """Build, lay every page out in Chromium, and build again without the versions whose
+    disclaimer a stylesheet hides, shrinks, covers or pushes away (the HTML cannot show that).
+    A failing source page is withheld in every language."""
+    from .checks.browser import check_in_browser
+
+    result = build(config)
+    failing: dict[tuple[str, str], list[str]] = {}
+    for finding in check_in_browser(config, None, chromium).findings:
+        failing.setdefault((Path(finding.file).stem, finding.locale), []).append(finding.message)
+    if not failing:
+        return result
+    withheld: dict[tuple[str, str], tuple[str, ...]] = {}
+    for (slug, locale), problems in failing.items():
+        reasons = tuple(f"in Chromium [{locale}]: {p}" for p in problems)
+        for loc in [config.source_locale, *config.locales] if locale == config.source_locale else [locale]:
+            withheld[(slug, loc)] = reasons
+    return build(config, withheld=withheld)
 
 
 def _write_files(output: Path, files: dict[Path, bytes | _Staged]) -> list[str]:

@@ -229,12 +229,20 @@ def check(ctx: click.Context, fmt: str, locales: tuple[str, ...], browser: bool)
 
 @main.command()
 @click.option("--drafts", is_flag=True, help="Render unreviewed machine translations into output-drafts/ (never published).")
+@click.option("--browser", is_flag=True, help="Also withhold pages whose disclaimer Chromium shows hidden, tiny, covered or faint.")
 @command(writes=True)
-def build(ctx: click.Context, drafts: bool) -> None:
+def build(ctx: click.Context, drafts: bool, browser: bool) -> None:
     """Compile catalogs and render every publishable page into output/."""
     from .build import build as run
+    from .build import build_checked_in_browser
 
-    result = run(_config(ctx), drafts=drafts)
+    config = _config(ctx)
+    if browser and not drafts:
+        from .checks.browser import chromium_executable
+
+        result = build_checked_in_browser(config, chromium_executable(config))
+    else:
+        result = run(config, drafts=drafts)
     _report_build(result)
     if result.gate_withheld and not drafts:
         click.echo(f"disclaimer gate withheld {len(result.gate_withheld)} page(s)", err=True)

@@ -213,3 +213,20 @@ def test_published_files_are_readable_by_a_web_server(translated: Path, tmp_path
     for path in [dest / "ko" / "first-visit.html", translated / "output" / "index.html",
                  translated / "locales" / "ko" / "LC_MESSAGES" / "messages.po"]:
         assert path.stat().st_mode & stat.S_IROTH, path
+
+
+def test_build_with_browser_withholds_a_page_a_stylesheet_hides(translated: Path) -> None:
+    from pipeline.theme import PACKAGE_TEMPLATES
+
+    (translated / "templates").mkdir()
+    css = (PACKAGE_TEMPLATES / "style.css").read_text(encoding="utf-8")
+    (translated / "templates" / "style.css").write_text(css + "\n:lang(ko) .disclaimer { color: #eee; }\n",
+                                                        encoding="utf-8")
+    result = l10n(translated, "build", "--browser")
+    assert result.code == 1
+    assert "WITHHELD: first-visit [ko]: in Chromium [ko]:" in result.stderr and "contrast" in result.stderr
+    assert not (translated / "output" / "ko" / "first-visit.html").exists()
+    assert (translated / "output" / "ar" / "first-visit.html").is_file()
+    for name in ("en/first-visit.html", "ar/first-visit.html", "sitemap.xml"):
+        assert "/ko/first-visit.html" not in (translated / "output" / name).read_text(encoding="utf-8")
+    assert l10n(translated, "check", "--browser").code == 1  # the catalogs pass, the page is missing
