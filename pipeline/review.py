@@ -21,7 +21,7 @@ import polib
 from .catalogs import read_catalog, write_catalog
 from .checks.base import ERROR, Check, Finding, Unit
 from .checks.project import load_glossary_for
-from .checks.registry import MANDATORY_CONTEXT, all_checks
+from .checks.registry import MANDATORY_CONTEXT, all_checks, check_unit
 from .config import Config
 from .errors import InputError
 
@@ -189,16 +189,11 @@ def findings_for(session: ReviewSession, entry: polib.POEntry, text: str) -> tup
         return ()
     mandatory = entry.msgctxt == MANDATORY_CONTEXT
     unit = Unit(session.locale, entry.msgid, text, entry.msgctxt, mandatory)
-    found = []
-    for check in session.checks:
-        if not mandatory and f"ignore-{check.check_id}" in entry.flags:
-            continue
-        for message in check.run(unit):
-            found.append(
-                Finding(session.locale, session.file, entry.linenum, entry.msgctxt, entry.msgid,
-                        check.check_id, check.severity, message)
-            )
-    return tuple(found)
+    return tuple(
+        Finding(session.locale, session.file, entry.linenum, entry.msgctxt, entry.msgid,
+                check.check_id, check.severity, message)
+        for check, message in check_unit(unit, session.checks, entry.flags)
+    )
 
 
 def _item(session: ReviewSession, entry: polib.POEntry) -> ReviewItem:
