@@ -56,3 +56,21 @@ EMPHASIS = [
 test_row, test_ignored_except_on_the_disclaimer = table_tests(
     [(MarkupMismatch(), MARKUP), (MarkerKept(), MARKER), (StyleMismatch(), EMPHASIS)]
 )
+
+
+# --- the shortcut for plain text ---------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipeline.checks.inline import _parsed, parse_inline  # noqa: E402
+
+# Every character markdown-it's text rule stops at, a few it does not, and other scripts.
+_ALPHABET = st.sampled_from(list("\n\r\0\\`~*_[]!<>&()#$%+-:=@^{}|\"' .,aZ9") + ["\t", "。", "한", "ث", "\u200b"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(_ALPHABET, max_size=24))
+def test_plain_text_shortcut_agrees_with_markdown_it(message):
+    """parse_inline skips markdown-it for text without any inline syntax: same answer either way."""
+    assert parse_inline(message) == _parsed(message)

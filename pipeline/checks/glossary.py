@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -31,7 +32,11 @@ class Term:
     line: int
 
     def in_source(self, text: str) -> bool:
-        return re.search(rf"(?<!\w){re.escape(self.term)}(?!\w)", text, re.IGNORECASE) is not None
+        return self._pattern.search(text) is not None
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        return re.compile(rf"(?<!\w){re.escape(self.term)}(?!\w)", re.IGNORECASE)
 
     def applies_to(self, locale: str) -> bool:
         return self.locale in ("*", locale)
@@ -80,10 +85,23 @@ class _GlossaryCheck(Check):
 
     def __init__(self, terms: tuple[Term, ...]) -> None:
         self.terms = tuple(t for t in terms if t.rule == self.rule)
+        self._by_locale: dict[str, tuple[re.Pattern[str] | None, tuple[Term, ...]]] = {}
 
     def matching(self, unit: Unit) -> Iterator[Term]:
-        for term in self.terms:
-            if term.applies_to(unit.locale) and term.in_source(unit.source):
+        known = self._by_locale.get(unit.locale)
+        if known is None:
+            terms = tuple(t for t in self.terms if t.applies_to(unit.locale))
+            # Any term at all: the search finds a match wherever one of the terms would match
+            # alone, so a source without one is done with one search instead of one per term.
+            words = "|".join(re.escape(t.term) for t in terms)
+            known = self._by_locale[unit.locale] = (
+                re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE) if terms else None, terms
+            )
+        any_term, terms = known
+        if any_term is None or not any_term.search(unit.source):
+            return
+        for term in terms:
+            if term.in_source(unit.source):
                 yield term
 
 

@@ -9,12 +9,16 @@ from functools import lru_cache
 
 from ..source import markdown
 
-_MD = markdown()
+_MD = markdown(spans=False)
 URL = re.compile(r"(?:https?://|mailto:)[^\s)<>\]]+")
 PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 # A full reference link ``[text][label]``: pages resolve the label against the English page's
 # definitions, which a single message does not carry, so the label is compared as written.
 REFERENCE = re.compile(r"\]\[([^\[\]]+)\]")
+# Where an inline rule of this dialect can begin: line breaks, escapes, code spans, ~~, emphasis,
+# links, images, autolinks, entities (and what markdown-it's normaliser rewrites). A message
+# with none of them is one text token, its own text: most sentences, in most languages.
+_ACTIVE = re.compile(r"[\n\r\0\\`~*_\[\]!<&]")
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,13 @@ class Inline:
 @lru_cache(maxsize=4096)
 def parse_inline(message: str) -> Inline:
     """The inline Markdown of one message."""
+    if not _ACTIVE.search(message):
+        return Inline((), (), (), (), (), message, message)
+    return _parsed(message)
+
+
+def _parsed(message: str) -> Inline:
+    """``parse_inline`` by markdown-it itself."""
     links: list[str] = []
     autolinks: list[str] = []
     images: list[str] = []
@@ -71,14 +82,22 @@ def parse_inline(message: str) -> Inline:
     )
 
 
+@lru_cache(maxsize=4096)
 def translatable(message: str, keep: tuple[str, ...] = ()) -> str:
     """The prose a translator is expected to translate: visible text without code spans, URLs,
     ``{placeholders}`` and terms kept as written (names such as ``SMAS``)."""
     prose = parse_inline(message).prose
     prose = PLACEHOLDER.sub(" ", URL.sub(" ", prose))
-    for term in sorted(keep, key=len, reverse=True):
-        prose = re.sub(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", " ", prose, flags=re.IGNORECASE)
+    if keep:
+        prose = _kept_terms(keep).sub(" ", prose)
     return prose
+
+
+@lru_cache(maxsize=64)
+def _kept_terms(keep: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the ``keep`` terms as a word (longest first)."""
+    terms = "|".join(re.escape(term) for term in sorted(keep, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{terms})(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 def has_words(text: str) -> bool:

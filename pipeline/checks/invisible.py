@@ -7,6 +7,7 @@ glossary and search no longer match. Only what the source itself lacks is flagge
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Iterator
 
@@ -18,6 +19,7 @@ INVISIBLE = frozenset(
     + [chr(c) for c in range(0x2066, 0x206A)]  # LRI, RLI, FSI, PDI
     + ["\u061c", "\ufeff"]  # ARABIC LETTER MARK, BOM / zero-width no-break space
 )
+_ANY_INVISIBLE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
 # ZWNJ and ZWJ are spelling inside a word in Persian and Indic scripts and glue emoji together;
 # there they sit between two non-ASCII, non-space characters.
 _JOINERS = frozenset("\u200c\u200d")
@@ -39,6 +41,8 @@ class InvisibleCharacters(Check):
     )
 
     def run(self, unit: Unit) -> Iterator[str]:
+        if not _ANY_INVISIBLE.search(unit.target):
+            return
         allowed = set(unit.source) & INVISIBLE
         for index, ch in enumerate(unit.target):
             if ch not in INVISIBLE or ch in allowed:

@@ -39,6 +39,9 @@ class MarkerKept(Check):
 
 
 def _differences(label: str, want: Iterable[str], have: Iterable[str]) -> Iterator[str]:
+    want, have = list(want), list(have)
+    if want == have:
+        return
     want_count, have_count = Counter(want), Counter(have)
     for missing in sorted((want_count - have_count).elements()):
         yield f"{label} {missing!r} is missing from the translation"
@@ -97,6 +100,8 @@ class StyleMismatch(Check):
     def run(self, unit: Unit) -> Iterator[str]:
         want = Counter(parse_inline(unit.source).styles)
         have = Counter(parse_inline(unit.target).styles)
+        if want == have:
+            return
         for style, name in _STYLE_NAMES.items():
             if want[style] != have[style]:
                 yield f"{name}: the source has {want[style]}, the translation {have[style]}"

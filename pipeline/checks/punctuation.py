@@ -4,6 +4,7 @@ Arabic, no full stop at the end of a Thai sentence."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from .base import WARNING, Check, Unit
@@ -72,6 +73,9 @@ COMMAS: dict[str, tuple[str, str]] = {
 }
 
 
+_compiled = lru_cache(maxsize=None)(re.compile)
+
+
 class LocaleComma(Check):
     check_id = "comma-style"
     name = "The locale's comma"
@@ -83,6 +87,6 @@ class LocaleComma(Check):
         if lang not in COMMAS:
             return
         comma, wrong = COMMAS[lang]
-        count = len(re.findall(wrong, parse_inline(unit.target).prose))
+        count = len(_compiled(wrong).findall(parse_inline(unit.target).prose))
         if count:
             yield f"{count} Latin comma(s) in {_NAMES.get(lang, lang)} text: use {comma!r}"

@@ -5,6 +5,7 @@ language (a common machine-translation slip), shows up as the wrong script."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterator
 
 from .base import ERROR, Check, Unit
@@ -54,8 +55,14 @@ _LATIN_DIACRITIC = re.compile(r"[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\
 _WORD = re.compile(r"[^\W\d_]+")
 # Japanese prose always has kana; this much kanji without any reads as Chinese.
 _JA_KANJI_ONLY = 20
+_LETTERS = {name: re.compile(f"[{chars}]") for name, chars in _NAMED.items()}
+_REQUIRED = {lang: re.compile(f"[{letters}]") for lang, (_script, letters) in SCRIPTS.items()}
+_KANA_RE = _LETTERS["kana"]
+_HAN_RE = _LETTERS["Han"]
+_HIRAGANA = re.compile("[\u3040-\u309f]")
 
 
+@lru_cache(maxsize=None)
 def language(locale: str) -> str:
     return re.split(r"[_@-]", locale, maxsplit=1)[0].lower()
 
@@ -83,19 +90,19 @@ class UnexpectedScript(Check):
             return
         if lang not in SCRIPTS:
             return
-        script, letters = SCRIPTS[lang]
-        if not re.search(f"[{letters}]", target):
-            found = [name for name, chars in _NAMED.items() if re.search(f"[{chars}]", target)]
+        script = SCRIPTS[lang][0]
+        if not _REQUIRED[lang].search(target):
+            found = [name for name, letters in _LETTERS.items() if letters.search(target)]
             written = f"it is in {' and '.join(found)}" if found else "it has no letters"
             yield f"no {script} letters in the translation ({written}): untranslated or the wrong language?"
         elif lang == "ja" and _kanji_without_kana(target):
             yield "kanji without any kana: this reads as Chinese, not Japanese"
-        elif lang == "zh" and len(re.findall("[\u3040-\u309f]", target)) >= 2:
+        elif lang == "zh" and len(_HIRAGANA.findall(target)) >= 2:
             yield "hiragana in the translation: this reads as Japanese, not Chinese"
 
 
 def _kanji_without_kana(target: str) -> bool:
-    return not re.search(f"[{_KANA}]", target) and len(re.findall(f"[{_HAN}]", target)) >= _JA_KANJI_ONLY
+    return not _KANA_RE.search(target) and len(_HAN_RE.findall(target)) >= _JA_KANJI_ONLY
 
 
 def _vietnamese(target: str) -> Iterator[str]:
