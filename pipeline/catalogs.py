@@ -1,4 +1,5 @@
-"""All PO/POT/MO reading and writing. polib is the catalog model; Babel compiles MO files.
+"""All PO/POT/MO reading and writing. polib is the catalog model; Babel's catalog model compiles
+MO files.
 
 Reading is strict (a PO that ``msgfmt`` would reject is an ``InputError`` with its line) and
 writing is canonical (GNU gettext's layout, see ``poformat``) and atomic.
@@ -8,15 +9,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import re
 import sys
 from importlib import metadata
 from pathlib import Path
 
+import array
+import struct
+
 import polib
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
+from babel.messages.catalog import Catalog, Message
 
 from .config import Config
 from .errors import InputError
@@ -505,8 +507,11 @@ def nplurals(catalog: polib.POFile) -> int:
 
 
 def compile_catalog(catalog: polib.POFile, locale: str, exclude: set[tuple[str | None, str]] = frozenset()) -> bytes:
-    """MO bytes (Babel) holding only approved entries, minus ``exclude`` (those with errors)."""
+    """MO bytes holding only approved entries, minus ``exclude`` (those with errors), and the
+    catalog's own header (as ``msgfmt`` keeps it: its Plural-Forms and dates, so the same PO
+    always compiles to the same bytes)."""
     compiled = Catalog(locale=locale, fuzzy=False)
+    compiled.mime_headers = list(catalog.metadata.items())
     for entry in catalog:
         if not is_approved(entry) or (entry.msgctxt, entry.msgid) in exclude:
             continue
@@ -515,6 +520,46 @@ def compile_catalog(catalog: polib.POFile, locale: str, exclude: set[tuple[str |
             compiled.add((entry.msgid, entry.msgid_plural), forms, context=entry.msgctxt)
         else:
             compiled.add(entry.msgid, entry.msgstr, context=entry.msgctxt)
-    buffer = io.BytesIO()
-    write_mo(buffer, compiled, use_fuzzy=False)
-    return buffer.getvalue()
+    return mo_bytes(compiled)
+
+
+def mo_bytes(catalog: Catalog) -> bytes:
+    """``babel.messages.mofile.write_mo(catalog)``'s bytes (no fuzzy entries), in linear time.
+
+    Babel's writer sorts with a Python-level comparison and grows its string tables with
+    ``bytes +=``, which copies them for every message: 0.7 s for an 11,000-entry catalog, most
+    of a large build's compile time. Same layout here (little-endian, no hash table), tested
+    byte for byte against Babel's."""
+    messages = list(catalog)
+    messages[1:] = [m for m in messages[1:] if m.string and not m.fuzzy]
+    messages.sort(key=_mo_order)
+    charset = catalog.charset
+    ids: list[bytes] = []
+    strs: list[bytes] = []
+    for message in messages:
+        if message.pluralizable:
+            msgid = b"\x00".join(part.encode(charset) for part in message.id)
+            forms = [form or message.id[min(index, 1)] for index, form in enumerate(message.string)]
+            msgstr = b"\x00".join(form.encode(charset) for form in forms)
+        else:
+            msgid, msgstr = message.id.encode(charset), message.string.encode(charset)
+        if message.context:
+            msgid = message.context.encode(charset) + b"\x04" + msgid
+        ids.append(msgid)
+        strs.append(msgstr)
+    count = len(messages)
+    keystart = 7 * 4 + 16 * count
+    valuestart = keystart + sum(len(i) + 1 for i in ids)
+    table = array.array("i")
+    for strings, start in ((ids, keystart), (strs, valuestart)):
+        offset = start
+        for string in strings:
+            table.extend((len(string), offset))
+            offset += len(string) + 1
+    header = struct.pack("Iiiiiii", 0x950412DE, 0, count, 7 * 4, 7 * 4 + count * 8, 0, 0)
+    return b"".join([header, table.tobytes(), *(i + b"\x00" for i in ids), *(s + b"\x00" for s in strs)])
+
+
+def _mo_order(message: Message) -> tuple[str, str]:
+    """Babel's ``Message`` ordering."""
+    return (message.id[0] if message.pluralizable else message.id), message.context or ""

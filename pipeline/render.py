@@ -5,9 +5,11 @@ Nothing here touches the file system; ``build`` decides what is written.
 
 from __future__ import annotations
 
+import copy
 import gettext
 import io
 from dataclasses import dataclass
+from functools import cache
 from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -17,7 +19,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .config import Config, html_tag, text_direction
-from .segments import localize_attributes, page_url, reassemble, segment
+from .segments import Segment, localize_attributes, page_url, reassemble, segment
 from .source import DISCLAIMER_CONTEXT, Page, markdown
 
 # (msgctxt, msgid) -> approved translation, or None to fall back to English.
@@ -26,6 +28,7 @@ Lookup = Callable[[str | None, str], str | None]
 _MD = markdown()
 
 
+@cache
 def native_name(locale: str) -> str:
     """The language's own name from CLDR (한국어, 日本語, 中文 (简体), русский)."""
     parsed = Locale.parse(locale)
@@ -44,33 +47,60 @@ def render_body(page: Page, lookup: Lookup | None) -> tuple[Markup, int]:
     definitions and code blocks come from the English source itself; images come from the
     English too, with their translated alt text and title. Returns (html, fallbacks).
     """
-    env: dict = {}
-    tokens = _MD.parse(page.body, env)
+    english = _english_body(page)
+    tokens = list(english.tokens)  # the blocks this locale changes are copies; the rest is shared
+    env = english.env
     fallbacks = 0
-    for index, token in enumerate(tokens):
-        if lookup is None or token.type != "inline":
-            continue
-        seg = segment(token, env)  # the very msgid extraction wrote, from the English tokens
-        if seg.msgid is not None:
-            translated = lookup(None, seg.msgid)
-            if translated is None:
+    for index, seg in english.segments if lookup is not None else ():
+        token = tokens[index] = copy.copy(tokens[index])
+        translated = lookup(None, seg.msgid) if seg.msgid is not None else None
+        if translated is not None:
+            token.children = reassemble(seg, translated, env)
+        else:
+            if seg.msgid is not None:
                 fallbacks += 1
-                _block_opener(tokens, index).attrSet("lang", "en")
-            else:
-                token.children = reassemble(seg, translated, env)
+                opener = _block_opener(tokens, index)
+                tokens[opener] = copy.copy(tokens[opener])
+                tokens[opener].attrs = {**tokens[opener].attrs, "lang": "en"}
+            # the English children, which localize_attributes may give translated alt texts
+            token.children = copy.deepcopy(token.children) if seg.images or seg.links else token.children
         fallbacks += localize_attributes(token.children or [], seg, lookup)
     return Markup(_MD.renderer.render(tokens, _MD.options, env)), fallbacks
 
 
-def _block_opener(tokens: list, index: int):
-    """The visible element that holds inline token ``index`` (tight list paragraphs are hidden)."""
-    opener = tokens[index - 1]
-    if not opener.hidden:
-        return opener
-    for candidate in reversed(tokens[:index]):
-        if candidate.type == "list_item_open":
+@dataclass(frozen=True)
+class _EnglishBody:
+    """A page body parsed once for all its locales: tokens, reference definitions, and the
+    segment of every inline token (by index). Never modified."""
+
+    body: str
+    tokens: list
+    env: dict
+    segments: list[tuple[int, Segment]]
+
+
+_last_body: _EnglishBody | None = None  # pages are rendered in all their locales one after another
+
+
+def _english_body(page: Page) -> _EnglishBody:
+    global _last_body
+    if _last_body is None or _last_body.body != page.body:
+        env: dict = {}
+        tokens = _MD.parse(page.body, env)
+        segments = [(index, segment(token, env)) for index, token in enumerate(tokens) if token.type == "inline"]
+        _last_body = _EnglishBody(page.body, tokens, env, segments)
+    return _last_body
+
+
+def _block_opener(tokens: list, index: int) -> int:
+    """Index of the visible element that holds inline token ``index`` (tight list paragraphs
+    are hidden)."""
+    if not tokens[index - 1].hidden:
+        return index - 1
+    for candidate in range(index - 1, -1, -1):
+        if tokens[candidate].type == "list_item_open":
             return candidate
-    return opener
+    return index - 1
 
 
 @dataclass(frozen=True)
@@ -93,6 +123,35 @@ def index_url(config: Config, locale: str | None) -> str:
 
 def translations_from_mo(mo: bytes | None) -> gettext.NullTranslations:
     return gettext.GNUTranslations(io.BytesIO(mo)) if mo else gettext.NullTranslations()
+
+
+class CatalogTranslations(gettext.NullTranslations):
+    """The templates' gettext for a locale: singular messages from its approved table (what its
+    MO holds), plural ones from the MO itself, parsed only if a template asks for one (reading
+    an 11,000-entry MO for a dozen template strings was a tenth of a one-page rebuild)."""
+
+    def __init__(self, approved: dict[tuple[str | None, str], str], mo: bytes | None) -> None:
+        super().__init__()
+        self._approved = approved
+        self._mo = mo
+        self._compiled: gettext.NullTranslations | None = None
+
+    def _plural(self) -> gettext.NullTranslations:
+        if self._compiled is None:
+            self._compiled = translations_from_mo(self._mo)
+        return self._compiled
+
+    def gettext(self, message: str) -> str:
+        return self._approved.get((None, message), message)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._approved.get((context, message), message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return self._plural().ngettext(msgid1, msgid2, n)
+
+    def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
+        return self._plural().npgettext(context, msgid1, msgid2, n)
 
 
 class SiteRenderer:

@@ -319,12 +319,25 @@ def _append_text(out: str, text: str) -> str:
     return out
 
 
+# Where an inline rule of the dialect can begin: line breaks, escapes, code spans, ~~, emphasis,
+# links, images, autolinks, entities (and what markdown-it's normaliser rewrites). Text with none
+# of them parses to one text token, itself: most sentences, in most languages.
+_INLINE_SYNTAX = re.compile(r"[\n\r\0\\`~*_\[\]!<&]")
+
+
+def has_inline_syntax(text: str) -> bool:
+    """Whether markdown-it could read ``text`` as anything but one run of plain text."""
+    return _INLINE_SYNTAX.search(text) is not None
+
+
 def parse_inline(text: str, env: dict) -> list[Token]:
     r"""Inline tokens of a message, as the full core chain would leave them.
 
     The core rule ``text_join`` normally turns escapes (``text_special``) into plain text; parsing
     a block's inline content on its own skips it, and the renderer would then emit ``\<`` raw.
     """
+    if not has_inline_syntax(text):
+        return [_text(text)] if text else []
     children: list[Token] = []
     _MD.inline.parse(text, _MD, env, children)
     for child in children:

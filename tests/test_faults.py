@@ -131,7 +131,7 @@ def test_kill_during_update_never_breaks_a_catalog(site: Path, tmp_path: Path) -
 
 
 def test_kill_during_build_leaves_only_whole_pages(site: Path, tmp_path: Path) -> None:
-    from pipeline.build import expected_disclaimer
+    from pipeline.checks.gate import expected_disclaimer
     from pipeline.checks.gate import page_problems
 
     root = fresh_copy(site, tmp_path)

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..segments import has_inline_syntax
 from ..source import markdown
 
 _MD = markdown(spans=False)
@@ -15,10 +16,6 @@ PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
 # A full reference link ``[text][label]``: pages resolve the label against the English page's
 # definitions, which a single message does not carry, so the label is compared as written.
 REFERENCE = re.compile(r"\]\[([^\[\]]+)\]")
-# Where an inline rule of this dialect can begin: line breaks, escapes, code spans, ~~, emphasis,
-# links, images, autolinks, entities (and what markdown-it's normaliser rewrites). A message
-# with none of them is one text token, its own text: most sentences, in most languages.
-_ACTIVE = re.compile(r"[\n\r\0\\`~*_\[\]!<&]")
 
 
 @dataclass(frozen=True)
@@ -32,10 +29,10 @@ class Inline:
     prose: str  # the text outside code spans and link targets, where stray markers show
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=32768)  # every msgid of a large catalog: each locale checks them again
 def parse_inline(message: str) -> Inline:
     """The inline Markdown of one message."""
-    if not _ACTIVE.search(message):
+    if not has_inline_syntax(message):
         return Inline((), (), (), (), (), message, message)
     return _parsed(message)
 
@@ -82,15 +79,27 @@ def _parsed(message: str) -> Inline:
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=32768)  # every msgid of a large catalog: each locale checks them again
 def translatable(message: str, keep: tuple[str, ...] = ()) -> str:
     """The prose a translator is expected to translate: visible text without code spans, URLs,
     ``{placeholders}`` and terms kept as written (names such as ``SMAS``)."""
     prose = parse_inline(message).prose
-    prose = PLACEHOLDER.sub(" ", URL.sub(" ", prose))
-    if keep:
+    if "http" in prose or "mailto:" in prose:
+        prose = URL.sub(" ", prose)
+    if "{" in prose:
+        prose = PLACEHOLDER.sub(" ", prose)
+    if keep and _may_hold(prose, keep):
         prose = _kept_terms(keep).sub(" ", prose)
     return prose
+
+
+def _may_hold(text: str, terms: tuple[str, ...]) -> bool:
+    """False when none of ``terms`` can be in ``text`` in any case: lowercase containment is the
+    case rule of a case-insensitive regex where both are ASCII (and much cheaper)."""
+    if not text.isascii():
+        return True
+    lowered = text.lower()
+    return any(not term.isascii() or term.lower() in lowered for term in terms)
 
 
 @lru_cache(maxsize=64)

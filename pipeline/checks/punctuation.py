@@ -4,7 +4,7 @@ Arabic, no full stop at the end of a Thai sentence."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Iterator
 
 from .base import WARNING, Check, Unit
@@ -73,7 +73,7 @@ COMMAS: dict[str, tuple[str, str]] = {
 }
 
 
-_compiled = lru_cache(maxsize=None)(re.compile)
+_compiled = cache(re.compile)
 
 
 class LocaleComma(Check):

@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import Config, html_tag
-from ..render import render_inline
 from ..source import load_pages
 from .base import ERROR, WARNING, Finding
-from .gate import page_problems, visible_text
+from .gate import expected_disclaimer, page_problems
 from .project import assess
 
 GATE = "disclaimer-gate"
@@ -43,7 +42,7 @@ def check_project(config: Config, locales: tuple[str, ...] | None = None) -> Che
                                     "the page passes the gate but is missing from output/ (run `l10n build`)"))
             return
         pages_checked += 1
-        for problem in page_problems(path.read_text(encoding="utf-8"), visible_text(render_inline(expected))):
+        for problem in page_problems(path.read_text(encoding="utf-8"), expected_disclaimer(expected)):
             findings.append(Finding(locale, file, 1, "disclaimer", msgid, GATE, ERROR, problem))
 
     for page in pages:

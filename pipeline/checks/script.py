@@ -5,7 +5,7 @@ language (a common machine-translation slip), shows up as the wrong script."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Iterator
 
 from .base import ERROR, Check, Unit
@@ -62,7 +62,7 @@ _HAN_RE = _LETTERS["Han"]
 _HIRAGANA = re.compile("[\u3040-\u309f]")
 
 
-@lru_cache(maxsize=None)
+@cache
 def language(locale: str) -> str:
     return re.split(r"[_@-]", locale, maxsplit=1)[0].lower()
 
