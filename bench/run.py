@@ -351,6 +351,11 @@ def main() -> None:
     for tool in ("msgmerge", "msgfmt"):
         if shutil.which(tool) is None:
             raise SystemExit(f"bench: GNU {tool} is not installed (the reference): sudo apt-get install -y gettext")
+    # An installed package has its bytecode (pip compiles it on install); an editable checkout
+    # run with PYTHONDONTWRITEBYTECODE would compile every module on every command instead.
+    import compileall
+
+    compileall.compile_dir(str(Path(__file__).resolve().parents[1] / "pipeline"), quiet=1)
     work = args.keep or Path(tempfile.mkdtemp(prefix="l10n-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()

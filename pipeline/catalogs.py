@@ -7,23 +7,23 @@ writing is canonical (GNU gettext's layout, see ``poformat``) and atomic.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import re
-import sys
-from importlib import metadata
-from pathlib import Path
-
 import array
+import functools
+import re
 import struct
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polib
-from babel.messages.catalog import Catalog, Message
 
 from .config import Config
 from .errors import InputError
 from .files import BOM, decode_text, write_bytes_atomic
 from .poformat import format_catalog
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog, Message
 
 __all__ = [
     "IndexedCatalog",
@@ -474,6 +474,9 @@ def code_version() -> str:
     """A digest of this package (code and templates) and the libraries it reads and renders
     with: every cache under ``.cache/`` is keyed with it, so a new version never reuses old
     results."""
+    import hashlib
+    from importlib import metadata
+
     package = Path(__file__).parent
     digest = hashlib.sha256(sys.version.encode())
     for path in sorted(package.rglob("*")):
@@ -510,6 +513,8 @@ def compile_catalog(catalog: polib.POFile, locale: str, exclude: set[tuple[str |
     """MO bytes holding only approved entries, minus ``exclude`` (those with errors), and the
     catalog's own header (as ``msgfmt`` keeps it: its Plural-Forms and dates, so the same PO
     always compiles to the same bytes)."""
+    from babel.messages.catalog import Catalog  # only compiling needs Babel (10 ms to import)
+
     compiled = Catalog(locale=locale, fuzzy=False)
     compiled.mime_headers = list(catalog.metadata.items())
     for entry in catalog:

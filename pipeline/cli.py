@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from functools import wraps
 from pathlib import Path
@@ -210,6 +209,8 @@ def check(ctx: click.Context, fmt: str, locales: tuple[str, ...], browser: bool)
     seen = check_in_browser(config, chosen, chromium) if browser else None
     findings = report.findings + (seen.findings if seen else ())
     if fmt == "json":
+        import json
+
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
     else:
         _print_findings(list(findings))
@@ -315,6 +316,8 @@ def stats(ctx: click.Context, fmt: str, locales: tuple[str, ...], html_file: Pat
     if html_file is not None:
         write_dashboard(config, rows, html_file)
     if fmt == "json":
+        import json
+
         click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return
     click.echo(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
-
-from babel import Locale, UnknownLocaleError
 
 from .errors import InputError
 from .files import read_text
@@ -92,11 +93,28 @@ def validate_locale(name: str, where: str = "locale", path: str | None = None, l
     """A locale name must be a gettext identifier Babel knows; returns it unchanged."""
     if not isinstance(name, str) or not LOCALE_RE.match(name):
         raise InputError(path, line, f"invalid {where} {name!r}: expected a gettext locale such as 'ko' or 'zh_Hant'")
+    if _has_cldr_data(name):
+        return name  # Locale.parse accepts every name that has a data file of its own
+    from babel import Locale, UnknownLocaleError
+
     try:
-        Locale.parse(name)
+        Locale.parse(name)  # aliases and likely subtags (zh_TW), which have no file of their own
     except (UnknownLocaleError, ValueError):
         raise InputError(path, line, f"unknown {where} {name!r}: Babel/CLDR has no such locale") from None
     return name
+
+
+@cache
+def _babel_folders() -> tuple[str, ...]:
+    spec = find_spec("babel")
+    return tuple(spec.submodule_search_locations or ()) if spec else ()
+
+
+def _has_cldr_data(name: str) -> bool:
+    """Whether Babel has a CLDR data file for ``name`` (matched by LOCALE_RE: a plain file
+    name), found without importing Babel: every command validates the configured locales, and
+    most never need Babel otherwise."""
+    return any(os.path.isfile(os.path.join(folder, "locale-data", f"{name}.dat")) for folder in _babel_folders())
 
 
 def html_tag(locale: str) -> str:
@@ -105,6 +123,8 @@ def html_tag(locale: str) -> str:
 
 
 def text_direction(locale: str) -> str:
+    from babel import Locale
+
     return Locale.parse(locale).text_direction
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from .errors import InputError
@@ -44,6 +43,8 @@ def temporary_beside(path: Path) -> tuple[int, str]:
     """A new temporary file in ``path``'s folder (created if needed), readable like any file the
     user makes: ``mkstemp`` alone would leave it 0600, and a published page unreadable."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile
+
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.fchmod(fd, 0o666 & ~_UMASK)
     return fd, name

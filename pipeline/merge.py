@@ -11,9 +11,9 @@ import copy
 import math
 import re
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from heapq import heappop, heappush
 from typing import Iterator
 
 import polib
@@ -101,11 +101,16 @@ class _FuzzyIndex:
     decreasing shared-4-gram count then file position, and the first strictly best score wins:
     that is, the best score, ties going to the most shared 4-grams, then to the first in the file.
 
-    So the order of scoring is free, and here candidates are scored nearest in length first:
-    ``2 * shorter / (sum of lengths)`` bounds a score, so once the best score beats the bound of
-    the next length out, nothing further can win. Whether a candidate shares a 4-gram is a few
-    substring tests, and its 4-gram count is needed only to break an exact tie; GNU's 4-gram
-    index, which took most of a merge to build in Python, is not needed.
+    So the order of scoring is free, and here candidates are scored in decreasing order of an
+    upper bound on their score, so that once the best score beats the highest bound left,
+    nothing further can win. Two bounds: ``2 * shorter / (sum of lengths)``, which rules out
+    whole lengths at once, and fstrcmp_bounded's (the LCS is at most the bytes the two strings
+    have in common), taken on byte counts packed into one integer a string, a field per byte
+    value, so that a candidate costs a few integer operations instead of a loop over its bytes.
+    A reworded message in a catalog of sentences of similar length meets hundreds of candidates
+    of about its length; the byte bound leaves one or two to score. Whether a candidate shares a
+    4-gram is a few substring tests, and its 4-gram count is needed only to break an exact tie;
+    GNU's 4-gram index, which took most of a merge to build in Python, is not needed.
 
     ``update`` merges the same template into catalogs that usually hold the same msgids in the
     same order (one per locale), and a search depends on nothing else: the msgids, contexts and
@@ -119,13 +124,25 @@ class _FuzzyIndex:
         self._shape = shape
         self._entries = entries
         self._bytes = [e.msgid.encode() for e in entries]
-        self._byte_counts: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}  # (bytes, counts), as needed
         self._results: dict[tuple[str | None, str], int | None] = {}
         self._by_length: dict[int, list[int]] = {}  # length in bytes -> candidates, in file order
         for j, entry in enumerate(entries):
             if _first_msgstr(entry):
                 self._by_length.setdefault(len(self._bytes[j]), []).append(j)
         self._lengths = sorted(self._by_length)
+        # The packed byte counts: a field of ``width`` bits per byte value the candidates use,
+        # wide enough that no count reaches the field's top ("guard") bit and no sum of counts
+        # reaches 2**width - 1, the modulus that adds the fields up.
+        longest = self._lengths[-1] if self._lengths else 0
+        candidates = b"".join(self._bytes[j] for n in self._lengths for j in self._by_length[n])
+        alphabet = [byte for byte in range(256) if bytes((byte,)) in candidates]  # a C scan a byte value
+        width = (longest + 1).bit_length() + 1
+        self._width, self._longest = width, longest
+        self._unit = [0] * 256  # byte -> 1 in its field (0: no candidate has it, no field)
+        for field, byte in enumerate(alphabet):
+            self._unit[byte] = 1 << (width * field)
+        self._guards = sum(self._unit) << (width - 1)
+        self._packed: dict[int, list[int]] = {}  # length -> its candidates' packed counts, as needed
 
     @classmethod
     def for_entries(cls, entries: list[polib.POEntry]) -> "_FuzzyIndex":
@@ -145,6 +162,14 @@ class _FuzzyIndex:
         found = self._results[(msgctxt, msgid)]
         return None if found is None else self._entries[found]
 
+    def _packed_of(self, length: int) -> list[int]:
+        """The packed byte counts of the candidates of this length (computed once)."""
+        packed = self._packed.get(length)
+        if packed is None:
+            unit = self._unit.__getitem__
+            packed = self._packed[length] = [sum(map(unit, self._bytes[j])) for j in self._by_length[length]]
+        return packed
+
     def _search(self, msgctxt: str | None, msgid: str, hint: int) -> int | None:
         if not msgid:
             # Only an entry with msgctxt can have an empty msgid. GNU would match it with the
@@ -154,46 +179,72 @@ class _FuzzyIndex:
             return self._search_short(msgctxt, msgid)
         query = msgid.encode()
         size = len(query)
-        masks, counts = _masks(query), [0] * 256
-        for byte in query:
-            counts[byte] += 1
+        masks = _masks(query)
         grams = [msgid[k : k + 4] for k in range(len(msgid) - 3)]
         distinct = set(grams)
         best, best_weight, best_count = None, FUZZY_THRESHOLD, 0
 
+        # The query's packed counts, each capped at the longest candidate: min(count, cap) is
+        # min(count, c) for every candidate count c, and the field keeps its guard bit clear.
+        width, cap = self._width, self._longest
+        packed_query = 0
+        for byte in set(query):
+            if self._unit[byte]:
+                packed_query += min(query.count(byte), cap) * self._unit[byte]
+        guarded_query, guards, shift, modulus = packed_query | self._guards, self._guards, width - 1, (1 << width) - 1
+
         def score(j: int) -> None:
             nonlocal best, best_weight, best_count
             entry = self._entries[j]
-            other_msgid = entry.msgid
-            if distinct.isdisjoint(other_msgid[k : k + 4] for k in range(len(other_msgid) - 3)):
-                return  # no 4-gram in common: GNU never looks at it
             same_context = entry.msgctxt is None or (msgctxt is not None and msgctxt == entry.msgctxt)
             bonus = _CONTEXT_BONUS if same_context else 0.0
             total = size + len(self._bytes[j])
-            byte_counts = self._byte_counts.get(j)
-            if byte_counts is None:
-                found = Counter(self._bytes[j])
-                byte_counts = self._byte_counts[j] = (tuple(found), tuple(found.values()))
-            # fstrcmp_bounded's bound: the LCS is at most the bytes in common (the sum of the
-            # smaller counts, looped in C: this is the hot spot)
-            shared = sum(map(min, byte_counts[1], map(counts.__getitem__, byte_counts[0])))
-            if 2.0 * shared / total + bonus < best_weight:
-                return
             weight = 2 * _lcs_length(masks, size, self._bytes[j]) / total + bonus
             if weight < best_weight or (weight == best_weight and best is None):
                 return
+            other_msgid = entry.msgid
+            if distinct.isdisjoint(other_msgid[k : k + 4] for k in range(len(other_msgid) - 3)):
+                return  # no 4-gram in common: GNU never looks at it
             count = sum(gram in other_msgid for gram in grams)  # GNU's shared-4-gram count
             if weight > best_weight or count > best_count or (count == best_count and j < best):
                 best, best_weight, best_count = j, weight, count
 
         if 0 <= hint < len(self._entries) and _first_msgstr(self._entries[hint]):
             score(hint)
-        for length in self._nearest_lengths(size):
-            # Bounds compare with "<", not GNU's "<=": a tie may still win on 4-gram count.
-            if 2.0 * min(size, length) / (size + length) + _CONTEXT_BONUS < best_weight:
-                break  # lengths come nearest first: no further one can win
-            for j in self._by_length[length]:
+        # Best first, so that the best score rises fast even when the hint was no help: lengths
+        # come in decreasing order of their bound, and a length's candidates join the heap under
+        # their own bound when it is the highest left. Bounds compare with "<", not GNU's "<=":
+        # a tie may still win on 4-gram count.
+        lengths = self._nearest_lengths(size)
+        length = next(lengths, None)
+        heap: list[tuple[float, int]] = []  # (-bound, candidate)
+        while True:
+            length_bound = -1.0 if length is None else 2.0 * min(size, length) / (size + length) + _CONTEXT_BONUS
+            if heap and -heap[0][0] >= length_bound:
+                bound, j = heappop(heap)
+                if -bound < best_weight:
+                    break  # nothing left can reach the best
                 score(j)
+                continue
+            if length_bound < best_weight:
+                break
+            total = size + length
+            # The fewest bytes in common whose bound (with the context bonus, at most) reaches
+            # the best: the same float expression decides, so that ties stay exactly ties.
+            need = max(int((best_weight - _CONTEXT_BONUS) * total / 2), 0)
+            while need > 0 and 2.0 * (need - 1) / total + _CONTEXT_BONUS >= best_weight:
+                need -= 1
+            while 2.0 * need / total + _CONTEXT_BONUS < best_weight:
+                need += 1
+            for j, counts in zip(self._by_length[length], self._packed_of(length)):
+                # fstrcmp_bounded's bound: the LCS is at most the bytes in common, the sum of
+                # the smaller counts. A field's guard bit survives (q | guard) - c where q >= c.
+                larger = (guarded_query - counts) & guards
+                larger -= larger >> shift  # all value bits of those fields
+                shared = ((counts & larger) + packed_query - (packed_query & larger)) % modulus
+                if shared >= need:
+                    heappush(heap, (-(2.0 * shared / total + _CONTEXT_BONUS), j))
+            length = next(lengths, None)
         return best
 
     def _nearest_lengths(self, size: int) -> Iterator[int]:

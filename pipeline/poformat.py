@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 import polib
-import wcwidth
-from uniseg.linebreak import line_break
+
+# uniseg and wcwidth are imported where a character is first classified, not here: with what
+# they import (importlib.metadata, secrets, ...) they cost 30 ms, and every command that reads
+# a catalog imports this module, while only those that write one use them.
 
 __all__ = ["format_catalog"]
 
@@ -82,6 +84,8 @@ _FOLD = {"NL": _BK, "BK": _BK, "CR": _CR, "LF": _LF, "CM": _CM, "ZW": _ZW,
 @lru_cache(maxsize=4096)
 def _lb_class(ch: str) -> int:
     """libunistring line-break class of ``ch``."""
+    from uniseg.linebreak import line_break
+
     name = line_break(ch).value
     cat = unicodedata.category(ch)
     # uniseg follows a newer Unicode than libunistring 1.0 (Unicode 14):
@@ -107,6 +111,8 @@ def _char_width(ch: str) -> int:
     cat = unicodedata.category(ch)
     if cat == "Cf":
         return 0  # libunistring counts every format char (even U+00AD) as 0
+    import wcwidth
+
     width = wcwidth.wcwidth(ch)
     if width < 0 or (width == 0 and cat != "Mc"):  # spacing marks take room
         return width
@@ -191,10 +197,21 @@ _AFTER_SPACE = [[_after_space(last, prop) if (last < _BK or last in (_BK, _ZW)) 
                  for prop in range(_SP + 1)] for last in range(_SP + 1)]
 
 
-@lru_cache(maxsize=1 << 16)
-def _token(token: str) -> tuple[int, tuple[tuple[int, int, int], ...], int, int]:
+_Token = tuple[int, tuple[tuple[int, int, int], ...], int, int, "tuple[int, int] | None", int]
+_TOKENS: dict[str, _Token] = {}  # words repeat a lot; a dict is the cheapest cache to ask
+
+
+def _token(token: str) -> _Token:
     """(class of the first char, (offset, break value, columns before it) of every break
-    opportunity after the first char, ``last`` at the end, columns of the whole token)."""
+    opportunity after the first char, ``last`` at the end, columns of the whole token,
+    (offset, columns before it) of its last opportunity when all are plain ``_POSSIBLE``, and
+    its length).
+
+    The fifth item lets a token that fits on the line be passed in one step: its opportunities
+    then only move the last one forward, and a Korean or Chinese word has one a character."""
+    found = _TOKENS.get(token)
+    if found is not None:
+        return found
     brks, last = _scan(token, _SP, _AL, True)  # any state after a space: only char 0 depends on it
     events = []
     columns = 0
@@ -204,7 +221,12 @@ def _token(token: str) -> tuple[int, tuple[tuple[int, int, int], ...], int, int]
             events.append((k, brk, columns))
         if brk not in (_MANDATORY, _CR_BEFORE_LF):
             columns += _columns(ch)
-    return _lb_class(token[0]), tuple(events), last, columns
+    plain = all(brk == _POSSIBLE for _, brk, _ in events)
+    final = (events[-1][0], events[-1][2]) if events and plain else None
+    if len(_TOKENS) >= 1 << 16:
+        _TOKENS.clear()  # bounded, like the lru_cache it replaced
+    found = _TOKENS[token] = (_lb_class(token[0]), tuple(events), last, columns, final, len(token))
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -221,48 +243,61 @@ def _width_breaks(text: str, prohibited: set[int], width: int, start: int, first
     room = width - start
     if len(text) <= room // 2 or (len(text) <= room and text.isascii() and text.isprintable()):
         return []  # fits whatever its characters (none is wider than 2 columns)
-    # A line's columns are the text's columns minus ``origin``. The original's last_col and
-    # piece bookkeeping reduce to this because a checked break always follows ``last_p``.
+    # A line's columns are the text's columns minus its origin, and it overflows past
+    # ``limit`` = origin + width. The original's last_col and piece bookkeeping reduce to this
+    # because a checked break always follows ``last_p``.
     result: list[int] = []
     last_p = None  # the last break opportunity, where a line break can go
     last_at = 0  # the text's columns before last_p
-    origin = -start
+    limit = room
     pos = columns = 0  # position in ``text``, and its columns before it
     last = _BK
+    blocked = sorted(prohibited) if prohibited else None
+    after_space, token_info = _AFTER_SPACE, _TOKENS.get
     for token in text.split(" "):
-        if token:
-            first, inner, end_last, token_columns = _token(token)
-            brk = _AFTER_SPACE[last][first]
-            if brk != _PROHIBITED and pos not in prohibited:
-                # An atomic piece ends here; if it overflows, break before it.
-                if last_p is not None and columns - origin > width:
-                    if first_only:
-                        return [last_p]
-                    result.append(last_p)
-                    origin = last_at
-                if brk == _POSSIBLE:
-                    last_p, last_at = pos, columns
-                else:  # a mandatory break
-                    last_p, origin = None, columns
-            for offset, brk, before in inner:
-                i, at = pos + offset, columns + before
-                if i in prohibited:
-                    continue
-                if last_p is not None and at - origin > width:
-                    if first_only:
-                        return [last_p]
-                    result.append(last_p)
-                    origin = last_at
-                if brk == _POSSIBLE:
-                    last_p, last_at = i, at
-                else:
-                    last_p, origin = None, at
-            last = end_last
-            pos += len(token)
-            columns += token_columns
-        pos += 1  # the space after the token: never a break before it, one column
-        columns += 1
-    if last_p is not None and columns - 1 - origin > width:
+        if not token:
+            pos += 1  # a space: never a break before it, one column
+            columns += 1
+            continue
+        info = token_info(token) or _token(token)
+        first, inner, end_last, token_columns, final, size = info
+        brk = after_space[last][first]
+        if brk != _PROHIBITED and (blocked is None or pos not in prohibited):
+            # An atomic piece ends here; if it overflows, break before it.
+            if columns > limit and last_p is not None:
+                if first_only:
+                    return [last_p]
+                result.append(last_p)
+                limit = last_at + width
+            if brk == _POSSIBLE:
+                last_p, last_at = pos, columns
+            else:  # a mandatory break
+                last_p, limit = None, columns + width
+        if inner:
+            if final is not None and columns + final[1] <= limit and (
+                blocked is None or bisect_right(blocked, pos) == bisect_left(blocked, pos + size)
+            ):
+                # No opportunity in the token overflows or is prohibited: each one only moves
+                # the last opportunity forward, so the token's last one is where it ends up.
+                last_p, last_at = pos + final[0], columns + final[1]
+            else:
+                for offset, brk, before in inner:
+                    i, at = pos + offset, columns + before
+                    if i in prohibited:
+                        continue
+                    if at > limit and last_p is not None:
+                        if first_only:
+                            return [last_p]
+                        result.append(last_p)
+                        limit = last_at + width
+                    if brk == _POSSIBLE:
+                        last_p, last_at = i, at
+                    else:
+                        last_p, limit = None, at + width
+        last = end_last
+        pos += size + 1  # and the space after the token
+        columns += token_columns + 1
+    if last_p is not None and columns - 1 > limit:
         result.append(last_p)
     return result
 
@@ -567,6 +602,9 @@ def _brace_marks(b: bytes, marks: _Marks) -> None:
             i += 1
 
 
+_DIRECTIVE_FORMATS = frozenset(("c", "objc", "python", "python-brace"))  # those _protected parses
+
+
 def _protected(value: str, fmt: str | None, translated: bool) -> list[bool]:
     """Per char of ``value``: True where GNU forbids a break (inside a directive)."""
     parse = {"c": lambda b, m: _c_marks(b, m, translated, False),
@@ -618,8 +656,11 @@ def _wrap(out: list[str], prefix: str, name: str, value: str,
 @lru_cache(maxsize=1 << 15)  # every catalog repeats the template's msgids
 def _wrapped(prefix: str, name: str, value: str, page_width: int, fmt: str | None) -> tuple[str, ...]:
     out: list[str] = []
-    inner = _protected(value, fmt, name.startswith("msgstr"))
-    protected = [k for k, flag in enumerate(inner) if flag] if True in inner else []
+    if fmt in _DIRECTIVE_FORMATS:
+        inner = _protected(value, fmt, name.startswith("msgstr"))
+        protected = [k for k, flag in enumerate(inner) if flag] if True in inner else []
+    else:
+        protected = []  # no directives to keep whole
 
     # Subsequent lines are `prefix"...` ; the width excludes both quotes.
     after_break = len(prefix) + 1
@@ -635,15 +676,14 @@ def _wrapped(prefix: str, name: str, value: str, page_width: int, fmt: str | Non
             # A multi-line string starts with an empty string so the text lines up below it.
             out.append(f'{prefix}{name} ""')
             first = False
-        while True:
-            start_col = (len(name) + 1 if first else 0)
-            breaks = _width_breaks(portion, prohibited, width, start_col, first_only=first)
-            # A first line that would wrap also starts with an empty string.
-            if first and portion and (start_col > width or breaks):
+        breaks = _width_breaks(portion, prohibited, width, 0)
+        if first and portion:
+            # A first line that would wrap after `name "` also starts with an empty string. It
+            # wraps if the lines below do (less room never breaks later), else it is checked.
+            start_col = len(name) + 1
+            if breaks or start_col > width or _width_breaks(portion, prohibited, width, start_col, first_only=True):
                 out.append(f'{prefix}{name} ""')
                 first = False
-                continue
-            break
         line = f"{prefix}{name} " if first else prefix
         first = False
         chunk_start = 0

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import gc
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polib
-from babel import Locale
-from babel.messages.plurals import get_plural
 
 from .catalogs import keep_file_format, read_catalog, write_catalog
 from .config import Config, validate_locale
 from .errors import InputError
-from .extract import timestamp
 from .files import read_text, write_text_atomic
 from .merge import merge
+
+# Babel (CLDR names and plural rules) and ``extract`` (Markdown, Jinja2, YAML) are imported only
+# where a catalog is created: merging into existing catalogs, the usual update, needs neither,
+# and their imports cost more than the merge of a small catalog.
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,11 @@ def _read_template(config: Config) -> polib.POFile:
 
 def new_catalog(config: Config, locale: str, pot: polib.POFile) -> polib.POFile:
     """A fresh catalog for ``locale`` from the POT, with the header msginit would write."""
+    from babel import Locale
+    from babel.messages.plurals import get_plural
+
+    from .extract import timestamp
+
     language = Locale.parse(locale)
     catalog = polib.POFile(wrapwidth=config.po_width)
     catalog.header = (
@@ -72,11 +81,30 @@ def new_catalog(config: Config, locale: str, pot: polib.POFile) -> polib.POFile:
     return catalog
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Reading, merging and writing catalogs makes a dozen objects an entry and no reference
+    cycles: the cycle collector's passes over them find nothing, and took 15 ms of the 0.2 s a
+    3,000-message update takes after start-up. Objects are still freed by reference counting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def update(config: Config, locales: tuple[str, ...] | None = None) -> list[LocaleUpdate]:
     """Merge the POT into every configured locale's catalog (creating missing ones).
 
     All catalogs are read and validated before the first one is written.
     """
+    with _without_cycle_collection():
+        return _update(config, locales)
+
+
+def _update(config: Config, locales: tuple[str, ...] | None) -> list[LocaleUpdate]:
     pot = _read_template(config)
     targets = locales or config.locales
     existing = {loc: read_catalog(config.po_path(loc), config) for loc in targets if config.po_path(loc).is_file()}

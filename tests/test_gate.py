@@ -18,10 +18,10 @@ def page(main: str, outside: str = "") -> str:
 @pytest.mark.parametrize(("html", "problem"), [
     (page(ASIDE), None),
     (page(f"<details open><summary>s</summary>{ASIDE}</details>"), None),
-    (page(f'<aside class="disclaimer" role="note"><p>※ 개인에 따라 <!-- a note -->출혈 등의 부작용이 '
-          f"발생할 수\n   있습니다.</p></aside>"), None),
-    (page(f'<aside class="note disclaimer" role="note"><p>※ 개인에 따라 출혈 등의 부작용이 발생할 수 '
-          f"있&#xC2B5;니다.</p></aside>"), None),
+    (page('<aside class="disclaimer" role="note"><p>※ 개인에 따라 <!-- a note -->출혈 등의 부작용이 '
+          "발생할 수\n   있습니다.</p></aside>"), None),
+    (page('<aside class="note disclaimer" role="note"><p>※ 개인에 따라 출혈 등의 부작용이 발생할 수 '
+          "있&#xC2B5;니다.</p></aside>"), None),
     (page("<p>no disclaimer</p>"), 'no <aside class="disclaimer"> in the page'),
     (page(ASIDE + ASIDE), '2 <aside class="disclaimer"> elements'),
     (page(ASIDE.replace(' role="note"', "")), 'lacks role="note"'),

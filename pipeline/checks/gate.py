@@ -6,10 +6,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polib
-from lxml.etree import ParserError
-from lxml.html import HtmlElement, document_fromstring
+from lxml.etree import HTML, ParserError, _Element
 
 from ..catalogs import is_approved
 from .base import ERROR, Finding
@@ -48,6 +48,7 @@ def visible_text(markdown_html: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
+@lru_cache(maxsize=256)  # a locale's pages share one disclaimer
 def expected_disclaimer(text: str) -> str:
     """What the disclaimer element must read: the Markdown rendered, tags removed, spaces collapsed."""
     from ..render import render_inline
@@ -55,7 +56,7 @@ def expected_disclaimer(text: str) -> str:
     return visible_text(render_inline(text))
 
 
-def _hidden(element: HtmlElement) -> str | None:
+def _hidden(element: _Element) -> str | None:
     attrs, tag = element.attrib, element.tag
     if "hidden" in attrs:
         return f"<{tag}> has the hidden attribute"
@@ -76,9 +77,11 @@ def page_problems(page_html: str, expected_text: str) -> list[str]:
     The page is parsed by libxml2's HTML parser (through lxml): a real parser, and at a tenth of
     a millisecond a page, cheap enough to hold every page of a large site to the gate."""
     try:
-        root = document_fromstring(page_html)
+        root = HTML(page_html)
     except (ParserError, ValueError) as exc:
         return [f"the page cannot be parsed as HTML: {exc}"]
+    if root is None:
+        return ["the page cannot be parsed as HTML: it is empty"]
     asides = [e for e in root.iter("aside") if "disclaimer" in e.get("class", "").split()]
     if not asides:
         return ['no <aside class="disclaimer"> in the page']
@@ -95,7 +98,7 @@ def page_problems(page_html: str, expected_text: str) -> list[str]:
         reason = _hidden(element)
         if reason:
             problems.append(f"the disclaimer is hidden: {reason}")
-    shown = " ".join(aside.text_content().split())
+    shown = " ".join("".join(aside.itertext()).split())
     if shown != expected_text:
         problems.append(f"the disclaimer reads {shown[:80]!r}, expected {expected_text[:80]!r}")
     return problems
