@@ -134,14 +134,19 @@ def assess(config: Config, locales: tuple[str, ...] | None = None, build: bool =
     glossary = load_glossary_for(config)
     chosen = tuple(locales or config.locales)
     found = {loc: _cached_state(config, loc, glossary, build) for loc in chosen}
-    missing = [loc for loc in chosen if found[loc] is None]
-    sizes = [config.po_path(loc).stat().st_size if config.po_path(loc).is_file() else 0 for loc in missing]
+    sizes = {loc: config.po_path(loc).stat().st_size if config.po_path(loc).is_file() else 0
+             for loc in chosen if found[loc] is None}
+    missing = sorted(sizes, key=sizes.__getitem__, reverse=True)  # largest first: even shares
     # A process costs tens of milliseconds to start: worth it only for large catalogs.
-    parallel = sum(sizes) > _PARALLEL_BYTES
-    found.update(zip(missing, in_parallel(_assess_locale, [(config, loc, glossary, build) for loc in missing], parallel)))
+    parallel = sum(sizes.values()) > _PARALLEL_BYTES
+    jobs = [(config, loc, glossary, build, os.getpid()) for loc in missing]
+    found.update(zip(missing, in_parallel(_assess_locale, jobs, parallel)))
     states = {}
     for locale in chosen:
         outcome = found[locale]
+        if outcome == _IN_CACHE:  # a worker's state, read from where it kept it
+            outcome = _cached_state(config, locale, glossary, build) or _assess_locale(
+                (config, locale, glossary, build, os.getpid()))
         if isinstance(outcome, _Failure):
             raise InputError(outcome.path, outcome.line, outcome.message)
         states[locale] = outcome
@@ -214,21 +219,28 @@ def in_parallel(work: Callable[[Job], Result], jobs: Iterable[Job], parallel: bo
     # fork: the workers start with the modules already imported (forkserver/spawn re-import)
     # and the data this process holds, shared until written to. Every object a worker reads has
     # its reference count written, so each worker ends up with its own copy of much of it: this
-    # process takes the first share of the jobs itself, one worker fewer and one copy fewer
-    # (at 1,000 pages, 100 MB). Frozen, the garbage collector leaves that data alone meanwhile.
-    share = len(jobs) // count
+    # process takes a share of the jobs itself, one worker fewer and one copy fewer (at 1,000
+    # pages, 100 MB): every ``count``-th job, so that with jobs ordered largest first its share
+    # weighs about as much as a worker's. Frozen, the garbage collector leaves that data alone.
+    mine = set(range(0, len(jobs), count))
     gc.freeze()
     try:
         with ProcessPoolExecutor(count - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            theirs = [pool.submit(work, job) for job in jobs[share:]]
-            mine = [work(job) for job in jobs[:share]]
-            return mine + [future.result() for future in theirs]
+            theirs = {i: pool.submit(work, job) for i, job in enumerate(jobs) if i not in mine}
+            done = {i: work(jobs[i]) for i in sorted(mine)}
+            return [done[i] if i in mine else theirs[i].result() for i in range(len(jobs))]
     finally:
         gc.unfreeze()
 
 
-def _assess_locale(job: tuple[Config, str, tuple[Term, ...], bool]) -> LocaleState | _Failure:
-    config, locale, glossary, build = job
+# What a worker process returns for a state it kept in ``.cache/states/``: the parent reads the
+# file. Sent back through the pool's pipe instead, ten megabytes of state stalled the worker
+# for a second while the parent, busy with its own share, took it in.
+_IN_CACHE = "in .cache/states"
+
+
+def _assess_locale(job: tuple[Config, str, tuple[Term, ...], bool, int]) -> LocaleState | _Failure | str:
+    config, locale, glossary, build, parent = job
     path = config.po_path(locale)
     file = config.relative(path)
     if not path.is_file():
@@ -249,7 +261,9 @@ def _assess_locale(job: tuple[Config, str, tuple[Term, ...], bool]) -> LocaleSta
         try:
             write_bytes_atomic(cache_path, pickle.dumps((key, state), protocol=5))
         except OSError:
-            pass  # a read-only project is only not faster next time
+            return state  # a read-only project is only not faster next time
+        if os.getpid() != parent:
+            return _IN_CACHE
     return state
 
 
