@@ -17,7 +17,7 @@ import json
 import os
 import pickle
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -89,7 +89,20 @@ def _draft_lookup(state: LocaleState) -> Lookup:
         for e in (state.catalog if state.exists else [])
         if not e.obsolete and not e.msgid_plural and e.msgstr
     }
-    return lambda context, msgid: drafts.get((context, msgid))
+    return _Table(drafts)
+
+
+class _Table:
+    """A locale's translations by (msgctxt, msgid), called as a ``Lookup``; ``get`` takes the key
+    itself (9,000 page versions look up every message of their page on every build)."""
+
+    __slots__ = ("get",)
+
+    def __init__(self, table: dict[tuple[str | None, str], str]) -> None:
+        self.get = table.get
+
+    def __call__(self, context: str | None, msgid: str) -> str | None:
+        return self.get((context, msgid))
 
 
 class _Manifest:
@@ -192,13 +205,22 @@ class _Site:
 
     def key_of(self, page: Page) -> Callable[[str, list[str]], str]:
         """The manifest key of ``page`` in a locale, when published in ``locales``."""
-        lookups, drafts, templates = self.lookups, self.drafts, self.template_digests
+        drafts, templates = self.drafts, self.template_digests
         source = _digest(self.code, page.front_matter, page.body)  # the same in every locale
-        return lambda loc, locales: hashlib.sha256(repr((
-            source, loc, locales, drafts,
-            [lookups[loc](m.msgctxt, m.msgid) if lookups[loc] else None for m in page.messages],
-            templates[loc],
-        )).encode()).hexdigest()
+
+        def key(loc: str, locales: list[str], found: list[str | None] | None = None) -> str:
+            found = self.translations_of(page, loc) if found is None else found
+            return hashlib.sha256(repr((source, loc, locales, drafts, found, templates[loc])).encode()).hexdigest()
+
+        return key
+
+    def translations_of(self, page: Page, locale: str) -> list[str | None]:
+        """The translation of each message of ``page`` in ``locale`` (None: there is none)."""
+        table = self.lookups[locale]
+        if table is None:
+            return [None] * len(page.messages)
+        get = table.get
+        return [get(m.key) for m in page.messages]
 
     @cached_property
     def template_digests(self) -> dict[str, str]:
@@ -215,21 +237,25 @@ class _Site:
     def reuse(self, page: Page, locales: list[str], outcomes: dict[tuple[str, str], PageOutcome]) -> dict | None:
         """The page's files from the last build when none needs rendering again (else None),
         recorded and with their outcomes, as ``render`` would have done."""
+        from .source import DISCLAIMER_CONTEXT
+
         key_of = self.key_of(page)
         found = {}
         for locale in locales:
             relative = Path(html_tag(locale)) / f"{page.slug}.html"
-            key = key_of(locale, locales)
+            translations = self.translations_of(page, locale)
+            key = key_of(locale, locales, translations)
             data = self.manifest.reuse(self.output, relative, key)
             if data is None:
                 return None
-            found[locale] = (relative, key, data)
+            fallbacks = 0 if self.lookups[locale] is None else sum(
+                t is None for m, t in zip(page.messages, translations) if m.msgctxt != DISCLAIMER_CONTEXT)
+            found[locale] = (relative, key, data, fallbacks)
         files = {}
-        for locale, (relative, key, data) in found.items():
+        for locale, (relative, key, data, fallbacks) in found.items():
             self.manifest.record(relative, key, data)
             files[relative] = data
             previous = outcomes[(page.slug, locale)]
-            fallbacks = _count_fallbacks(page, self.lookups[locale])
             outcomes[(page.slug, locale)] = PageOutcome(page.slug, locale, True, previous.percent, (), False, fallbacks)
         return files
 
@@ -289,7 +315,7 @@ def plan_site(
     staged files (``_write_files``) or removes them (``_discard``)."""
     global _site
     from .catalogs import compile_catalog
-    from .checks.project import in_parallel, workers
+    from .checks.project import in_parallel, share_strings, workers
     from .extract import template_messages
     from .render import CatalogTranslations, SiteRenderer, translations_from_mo
     from .theme import template_environment
@@ -306,7 +332,7 @@ def plan_site(
             lookups[loc] = _draft_lookup(state)
         else:
             approved = state.approved()
-            lookups[loc] = lambda context, msgid, table=approved: table.get((context, msgid))
+            lookups[loc] = _Table(approved)
     manifest = _Manifest(config.cache_dir / ("drafts-manifest.json" if drafts else "build-manifest.json"), trusted)
     template_ids = [(context, msgid) for context, msgid, *_ in template_messages(config)]
     template_strings = {
@@ -347,6 +373,8 @@ def plan_site(
     _site = site
     try:
         count = workers() if len(pending) * (1 + len(states)) >= _PARALLEL_PAGES else 1
+        if count > 1:
+            share_strings(states.values())
         shares = [pending[i::count] for i in range(count)]  # every n-th page: similar work in each share
         jobs = [(share, [published[p.slug] for p in share], outcomes) for share in shares]
         shares = in_parallel(_render_pages, jobs, parallel=count > 1)
@@ -368,7 +396,7 @@ def plan_site(
             published[page.slug] = page.published
             manifest.next.update(page.records)
     try:
-        _add_site_files(config, files, pages, published, states, lookups, translations, renderer, drafts)
+        _add_site_files(site, files, pages, published, states)
         manifest.save()
     except BaseException:
         _discard(files)
@@ -377,16 +405,24 @@ def plan_site(
     return files, ordered, mos, rendered_count
 
 
-def _add_site_files(
-    config: Config, files: dict, pages: list[Page], published: dict[str, list[str]],
-    states: dict, lookups: dict, translations: dict, renderer: SiteRenderer, drafts: bool,
-) -> None:
-    """The language indexes, the chooser, the sitemap, the stylesheet and the images."""
+def _add_site_files(site: _Site, files: dict, pages: list[Page], published: dict[str, list[str]], states: dict) -> None:
+    """The language indexes, the chooser, the sitemap, the stylesheet and the images. Indexes
+    and the sitemap are keyed in the manifest like pages: a build that changed one page does not
+    lay out 9 lists of 1,000 titles and 90,000 sitemap links again."""
     from .render import sitemap
     from .theme import PACKAGE_TEMPLATES, STYLESHEET
 
+    config, lookups, renderer, drafts = site.config, site.lookups, site.renderer, site.drafts
     source = config.source_locale
     languages = [source] + [loc for loc in states if any(loc in published[p.slug] for p in pages)]
+
+    def keyed(relative: Path, key: str, render: Callable[[], str]) -> None:
+        data = site.manifest.reuse(site.output, relative, key)
+        if data is None:
+            data = render().encode("utf-8")
+        site.manifest.record(relative, key, data)
+        files[relative] = data
+
     for locale in languages:
         entries = []
         for page in pages:
@@ -394,11 +430,13 @@ def _add_site_files(
                 lookup = lookups[locale]
                 title = (lookup(None, page.fields["title"]) if lookup else None) or page.fields["title"]
                 entries.append((page.slug, title))
-        index = renderer.index(locale, languages, entries, translations[locale], drafts)
-        files[Path(html_tag(locale)) / "index.html"] = index.encode("utf-8")
+        key = _digest(site.code, "index", locale, languages, entries, site.template_digests[locale], drafts)
+        keyed(Path(html_tag(locale)) / "index.html", key, partial(
+            renderer.index, locale, languages, entries, site.translations[locale], drafts))
     files[Path("index.html")] = renderer.chooser(languages, drafts).encode("utf-8")
     if not drafts:
-        files[Path("sitemap.xml")] = sitemap(config, published, languages).encode("utf-8")
+        key = _digest(site.code, "sitemap", published, languages)
+        keyed(Path("sitemap.xml"), key, partial(sitemap, config, published, languages))
     site_css = config.site_templates_dir / STYLESHEET
     files[Path(STYLESHEET)] = (site_css if site_css.is_file() else PACKAGE_TEMPLATES / STYLESHEET).read_bytes()
     for page in pages:
@@ -533,7 +571,7 @@ def _write_files(output: Path, files: dict[Path, bytes | _Staged]) -> list[str]:
     instead of two ``fsync`` calls a file: at 9,000 pages the fsyncs alone took ten seconds.
     Returns the paths written, sorted."""
     staged: list[tuple[Path, Path, str]] = []
-    for relative, data in sorted(files.items()):
+    for relative, data in sorted(files.items(), key=lambda item: str(item[0])):
         if data is UNCHANGED:
             continue
         if not isinstance(data, _Staged):

@@ -482,7 +482,7 @@ def code_version() -> str:
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    for library in ("polib", "markdown-it-py", "PyYAML", "jinja2", "babel", "markupsafe", "uniseg", "wcwidth"):
+    for library in ("polib", "markdown-it-py", "PyYAML", "jinja2", "babel", "markupsafe", "uniseg", "wcwidth", "lxml"):
         try:
             digest.update(f"{library} {metadata.version(library)}".encode())
         except metadata.PackageNotFoundError:

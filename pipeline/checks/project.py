@@ -61,17 +61,28 @@ class LocaleState:
             self._catalog = self._reread()
         return self._catalog
 
-    def for_build(self, mo: bytes, reread: Callable[[], polib.POFile]) -> LocaleState:
-        """This state without its catalog: the views a build needs, computed now, and the MO."""
+    def for_build(self, mo: bytes | None, reread: Callable[[], polib.POFile]) -> LocaleState:
+        """This state without its catalog: the views a build or a check needs, computed now, and
+        the MO (for a build). Small enough to keep and load again quickly: a pickled catalog of
+        11,000 entries took longer to save and load than to parse."""
         state = LocaleState(self.locale, self.file, None, self.findings, reread=reread)
         state.mo = mo
-        disclaimers = {e.msgid for e in self.catalog if e.msgctxt == DISCLAIMER_CONTEXT and not e.obsolete}
+        disclaimers = {e.msgid: e.linenum for e in self.catalog if e.msgctxt == DISCLAIMER_CONTEXT and not e.obsolete}
         # cached_property values live in __dict__: hand them over
         state.__dict__.update(
             error_keys=self.error_keys, _approved=self._approved, _complete=True,
             _disclaimer_problems={msgid: self._problems(msgid) for msgid in disclaimers},
+            _disclaimer_lines=disclaimers,
         )
         return state
+
+    def disclaimer_line(self, msgid: str) -> int:
+        """The line of the disclaimer ``msgid`` in the catalog (1 when it has none)."""
+        lines = self.__dict__.get("_disclaimer_lines")
+        if lines is not None:
+            return lines.get(msgid, 1)
+        entry = self.catalog.find(msgid, msgctxt=DISCLAIMER_CONTEXT) if self.catalog is not None else None
+        return entry.linenum if entry is not None else 1
 
     # The views below are computed once per state (a build asks for them for every page and
     # locale; recomputing them made a 1,000-page build quadratic).
@@ -150,8 +161,6 @@ def assess(config: Config, locales: tuple[str, ...] | None = None, build: bool =
         if isinstance(outcome, _Failure):
             raise InputError(outcome.path, outcome.line, outcome.message)
         states[locale] = outcome
-    if build:
-        _share_strings(states.values())
     return states
 
 
@@ -171,19 +180,22 @@ def _cached_state(config: Config, locale: str, glossary: tuple[Term, ...], build
     return state if cached_key == key else None
 
 
-def _share_strings(states: Iterable[LocaleState]) -> None:
+def share_strings(states: Iterable[LocaleState]) -> None:
     """One string object for each msgid across the locales' approved tables (each came from its
     own process with its own copies): at 1,000 pages, tens of megabytes less, and less for a
-    forked worker to copy."""
+    forked worker to copy. The tables are changed in place: lookups made on them stay valid."""
     shared: dict[str, str] = {}
     for state in states:
-        state.__dict__["_approved"] = {
-            (context, shared.setdefault(msgid, msgid)): msgstr for (context, msgid), msgstr in state.approved().items()
-        }
+        table = state.approved()
+        for key, msgstr in list(table.items()):
+            msgid = shared.setdefault(key[1], key[1])
+            if msgid is not key[1]:
+                del table[key]
+                table[(key[0], msgid)] = msgstr
 
 
 _PARALLEL_BYTES = 2_000_000
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -254,8 +266,8 @@ def _assess_locale(job: tuple[Config, str, tuple[Term, ...], bool, int]) -> Loca
     except InputError as exc:
         return _Failure(exc.path, exc.line, exc.message)
     state = LocaleState(locale, file, catalog, tuple(_findings(config, locale, file, catalog, glossary)))
-    if build:
-        state = state.for_build(_compiled(config, locale, catalog, state.error_keys), partial(read_catalog, path, config))
+    mo = _compiled(config, locale, catalog, state.error_keys) if build else None
+    state = state.for_build(mo, partial(read_catalog, path, config))
     if data is not None:
         cache_path, key = _state_key(config, locale, glossary, build, data)
         try:

@@ -31,12 +31,13 @@ def check_project(config: Config, locales: tuple[str, ...] | None = None) -> Che
     findings: list[Finding] = [f for state in states.values() for f in state.findings]
     output = config.output_dir
     built = output.is_dir()
+    shown_output = config.relative(output)  # once: resolving 9,000 page paths took a second
     pages_checked = 0
 
     def rendered(locale: str, slug: str, expected: str, msgid: str) -> None:
         nonlocal pages_checked
         path = output / html_tag(locale) / f"{slug}.html"
-        file = config.relative(path)
+        file = f"{shown_output}/{html_tag(locale)}/{slug}.html"
         if not path.is_file():
             findings.append(Finding(locale, file, 1, "disclaimer", msgid, GATE, ERROR,
                                     "the page passes the gate but is missing from output/ (run `l10n build`)"))
@@ -51,8 +52,7 @@ def check_project(config: Config, locales: tuple[str, ...] | None = None) -> Che
             rendered(config.source_locale, page.slug, disclaimer, disclaimer)
         for locale, state in states.items():
             verdict = state.verdict(page)
-            entry = state.catalog.find(disclaimer, msgctxt="disclaimer") if state.catalog is not None else None
-            line = entry.linenum if entry is not None else 1
+            line = state.disclaimer_line(disclaimer)
             if verdict.disclaimer_problems:
                 for problem in verdict.disclaimer_problems:
                     findings.append(Finding(locale, state.file, line, "disclaimer", disclaimer, GATE, ERROR,
