@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import pickle
+import time
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -118,25 +119,30 @@ class _Manifest:
         # (size, mtime) of each file as the last build left it: such a file is not read again
         self.trusted = trusted or {}
 
-    def reuse(self, output: Path, relative: Path, key: str) -> bytes | None:
+    def reuse(self, output: Path, relative: Path | str, key: str) -> bytes | None:
         """The bytes on disk, when they were written for this very key and nobody changed them
         (``UNCHANGED`` when the file is known untouched since the last build: not read)."""
-        recorded = self.entries.get(str(relative))
+        name = str(relative)
+        recorded = self.entries.get(name)
         if not recorded or recorded[0] != key:
             return None
+        path = os.path.join(output, name)
         try:
-            if _stat(output / relative) == self.trusted.get(str(relative)):
+            info = os.lstat(path)
+            if (info.st_size, info.st_mtime_ns) == self.trusted.get(name):
                 return UNCHANGED
-            data = (output / relative).read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError:
             return None
         return data if hashlib.sha256(data).hexdigest() == recorded[1] else None
 
-    def record(self, relative: Path, key: str, data: bytes) -> None:
+    def record(self, relative: Path | str, key: str, data: bytes) -> None:
+        name = str(relative)
         if data is UNCHANGED:
-            self.next[str(relative)] = self.entries[str(relative)]
+            self.next[name] = self.entries[name]
         else:
-            self.next[str(relative)] = [key, hashlib.sha256(data).hexdigest()]
+            self.next[name] = [key, hashlib.sha256(data).hexdigest()]
 
     def save(self) -> None:
         write_bytes_atomic(self.path, json.dumps(self.next, sort_keys=True).encode())
@@ -210,7 +216,10 @@ class _Site:
 
         def key(loc: str, locales: list[str], found: list[str | None] | None = None) -> str:
             found = self.translations_of(page, loc) if found is None else found
-            return hashlib.sha256(repr((source, loc, locales, drafts, found, templates[loc])).encode()).hexdigest()
+            # NUL-separated (no PO string holds one); "=" marks a translation, "" its absence
+            parts = [source, loc, ",".join(locales), str(drafts), templates[loc]]
+            parts += ["" if text is None else "=" + text for text in found]
+            return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
         return key
 
@@ -242,7 +251,9 @@ class _Site:
         key_of = self.key_of(page)
         found = {}
         for locale in locales:
-            relative = Path(html_tag(locale)) / f"{page.slug}.html"
+            relative = f"{html_tag(locale)}/{page.slug}.html"
+            if relative not in self.manifest.entries:
+                return None
             translations = self.translations_of(page, locale)
             key = key_of(locale, locales, translations)
             data = self.manifest.reuse(self.output, relative, key)
@@ -254,7 +265,7 @@ class _Site:
         files = {}
         for locale, (relative, key, data, fallbacks) in found.items():
             self.manifest.record(relative, key, data)
-            files[relative] = data
+            files[Path(relative)] = data
             previous = outcomes[(page.slug, locale)]
             outcomes[(page.slug, locale)] = PageOutcome(page.slug, locale, True, previous.percent, (), False, fallbacks)
         return files
@@ -637,25 +648,47 @@ class _Fingerprint:
         self.output = output
         self.path = config.cache_dir / ("drafts-fingerprint.pickle" if drafts else "build-fingerprint.pickle")
         self.manifest = config.cache_dir / ("drafts-manifest.json" if drafts else "build-manifest.json")
-        self.inputs = self._inputs(drafts)  # before anything is read: a later edit means a new build
         try:
             self.last = pickle.loads(self.path.read_bytes())
         except Exception:  # missing or damaged: build in full
             self.last = {}
         self.last_output: dict[str, tuple[int, int]] = self.last.get("output", {})
+        self.files: dict[str, tuple[int, int, bytes]] = {}  # path -> size, mtime, digest
+        self.inputs = self._inputs(drafts)  # before anything is read: a later edit means a new build
 
     def _inputs(self, drafts: bool) -> str:
+        """A digest of every input file. A file whose size and modification time are those
+        recorded by the last build is not read again, unless it was modified in the two seconds
+        before that build looked (it may have changed again within the clock's resolution)."""
         from .catalogs import code_version
 
         config = self.config
+        known = self.last.get("files", {})
+        trusted_before = self.last.get("taken", 0) - 2_000_000_000
+        self.taken = time.time_ns()
         digest = hashlib.sha256(repr((drafts, config.relative(self.output), code_version())).encode())
         files = [config.root / "pyproject.toml", config.glossary_path]
         files += [config.po_path(loc) for loc in config.locales]
         for folder in (config.source_dir, config.site_templates_dir):
             if folder.is_dir():
                 files += sorted(folder.rglob("*"))
+        root = str(config.root) + os.sep
         for path in files:
-            digest.update(config.relative(path).encode() + b"\0" + _file_digest(path))
+            name = str(path)
+            name = name[len(root):] if name.startswith(root) else config.relative(path)
+            try:
+                info = os.stat(path)
+                stat = (info.st_size, info.st_mtime_ns)
+            except OSError:
+                stat = None
+            recorded = known.get(name)
+            if stat is not None and recorded is not None and recorded[:2] == stat and stat[1] < trusted_before:
+                content = recorded[2]
+            else:
+                content = _file_digest(path)
+            if stat is not None:
+                self.files[name] = (*stat, content)
+            digest.update(name.encode() + b"\0" + content)
         return digest.hexdigest()
 
     def _output_state(self, mos: list[Path]) -> dict:
@@ -687,7 +720,8 @@ class _Fingerprint:
         return BuildResult(result.output, result.outcomes, (), (), result.files, 0)
 
     def save(self, result: BuildResult, mos: list[Path]) -> None:
-        state = {"inputs": self.inputs, "result": result, **self._output_state(mos)}
+        state = {"inputs": self.inputs, "result": result, "files": self.files, "taken": self.taken,
+                 **self._output_state(mos)}
         try:
             write_bytes_atomic(self.path, pickle.dumps(state))
         except OSError:

@@ -122,6 +122,7 @@ def html_tag(locale: str) -> str:
     return locale.replace("_", "-")
 
 
+@cache
 def text_direction(locale: str) -> str:
     from babel import Locale
 

@@ -14,6 +14,7 @@ import hashlib
 import pickle
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,11 @@ class Page:
     @property
     def disclaimer(self) -> Message:
         return next(m for m in self.messages if m.msgctxt == DISCLAIMER_CONTEXT)
+
+    @cached_property
+    def keys(self) -> frozenset[tuple[str | None, str]]:
+        """(msgctxt, msgid) of every message of the page."""
+        return frozenset(m.key for m in self.messages)
 
 
 _MD = markdown()

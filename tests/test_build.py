@@ -140,3 +140,21 @@ def test_escaped_markup_in_a_translation_stays_text(translated: Path) -> None:
     html = page(translated, "ko")
     assert "<script>" not in html
     assert "방문 전 &lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_an_edit_to_a_long_untouched_input_is_built(translated: Path) -> None:
+    """A build trusts the size and time of inputs it hashed before (and older than two seconds
+    then): an edit changes the time, and the next build sees it."""
+    import os
+    import time
+
+    hour_ago = time.time() - 3600
+    for path in [*translated.rglob("*.md"), *translated.rglob("*.po")]:
+        os.utime(path, (hour_ago, hour_ago))
+    assert l10n(translated, "build").code == 0
+    assert l10n(translated, "build").code == 0  # inputs now trusted by size and time
+    ko = translated / "locales" / "ko" / "LC_MESSAGES" / "messages.po"
+    ko.write_text(ko.read_text(encoding="utf-8").replace("첫 방문", "첫 진료"), encoding="utf-8")
+    result = l10n(translated, "build")
+    assert result.code == 0
+    assert "첫 진료" in (translated / "output" / "ko" / "first-visit.html").read_text(encoding="utf-8")

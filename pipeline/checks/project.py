@@ -120,15 +120,10 @@ class LocaleState:
 
     def verdict(self, page: Page) -> Verdict:
         if not self.exists:
-            return Verdict(page.slug, self.locale, ("there is no catalog for this locale",), 0, len(_keys(page)))
-        approved = self._approved
-        keys = _keys(page)
+            return Verdict(page.slug, self.locale, ("there is no catalog for this locale",), 0, len(page.keys))
+        keys, approved = page.keys, self._approved
         return Verdict(page.slug, self.locale, self._problems(page.disclaimer.msgid),
                        sum(k in approved for k in keys), len(keys))
-
-
-def _keys(page: Page) -> set[tuple[str | None, str]]:
-    return {m.key for m in page.messages}
 
 
 def load_glossary_for(config: Config) -> tuple[Term, ...]:
