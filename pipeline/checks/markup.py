@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable, Iterator
 
+from ..segments import has_inline_syntax
 from .base import ERROR, WARNING, Check, Unit
 from .inline import PLACEHOLDER, REFERENCE, URL, parse_inline
 
@@ -59,6 +60,8 @@ class MarkupMismatch(Check):
     )
 
     def run(self, unit: Unit) -> Iterator[str]:
+        if _plain(unit.source) and _plain(unit.target):
+            return  # no Markdown, URL, placeholder or reference on either side: nothing to compare
         source, target = parse_inline(unit.source), parse_inline(unit.target)
         yield from _differences("link target", source.links, target.links)
         yield from _differences("reference link", _labels(unit.source), _labels(unit.target))
@@ -69,6 +72,12 @@ class MarkupMismatch(Check):
         placeholders = PLACEHOLDER.findall(unit.source), PLACEHOLDER.findall(unit.target)
         yield from _differences("placeholder", *placeholders)
         yield from _stray_markers(unit.source, source.prose, target.prose)
+
+
+def _plain(message: str) -> bool:
+    """No inline syntax (so no links, images, code, references or markers), no ``{`` and no
+    URL scheme: every comparison of ``MarkupMismatch`` finds nothing in it."""
+    return not has_inline_syntax(message) and "{" not in message and "http" not in message and "mailto:" not in message
 
 
 def _labels(message: str) -> list[str]:
@@ -98,10 +107,10 @@ class StyleMismatch(Check):
     description = "Emphasis, strong emphasis, strikethrough and hard line breaks occur as often as in the source."
 
     def run(self, unit: Unit) -> Iterator[str]:
-        want = Counter(parse_inline(unit.source).styles)
-        have = Counter(parse_inline(unit.target).styles)
-        if want == have:
+        source, target = parse_inline(unit.source).styles, parse_inline(unit.target).styles
+        if source == target:
             return
+        want, have = Counter(source), Counter(target)
         for style, name in _STYLE_NAMES.items():
             if want[style] != have[style]:
                 yield f"{name}: the source has {want[style]}, the translation {have[style]}"

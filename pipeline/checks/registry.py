@@ -44,13 +44,10 @@ def check_unit(
 ) -> list[tuple[Check, str]]:
     """(check, message) for every problem of one unit; ``ignore-<id>`` flags are honoured
     except on mandatory messages (the disclaimer)."""
+    checks = checks if isinstance(checks, (list, tuple)) else list(checks)
     flags = set(flags)
-    return [
-        (check, message)
-        for check in checks
-        if unit.mandatory or f"ignore-{check.check_id}" not in flags
-        for message in check.run(unit)
-    ]
+    ignored = set() if unit.mandatory or not flags else {c for c in checks if f"ignore-{c.check_id}" in flags}
+    return [(check, message) for check in checks if check not in ignored for message in check.run(unit)]
 
 
 def check_catalog(
