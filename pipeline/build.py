@@ -538,8 +538,9 @@ def build(
     from .checks.project import assess
     from .source import load_pages
 
-    pages = load_pages(config)
-    states = assess(config, build=True)
+    loaded: list[list[Page]] = []  # the pages are read while worker processes check the catalogs
+    states = assess(config, build=True, meanwhile=lambda: loaded.append(load_pages(config)))
+    pages = loaded[0]
     files, outcomes, mos, rendered = plan_site(config, pages, states, output, drafts, fingerprint.last_output,
                                                withheld or {})
     try:

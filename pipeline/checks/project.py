@@ -130,13 +130,17 @@ def load_glossary_for(config: Config) -> tuple[Term, ...]:
     return load_glossary(config.glossary_path, config.relative(config.glossary_path), config.locales)
 
 
-def assess(config: Config, locales: tuple[str, ...] | None = None, build: bool = False) -> dict[str, LocaleState]:
+def assess(
+    config: Config, locales: tuple[str, ...] | None = None, build: bool = False,
+    meanwhile: Callable[[], object] | None = None,
+) -> dict[str, LocaleState]:
     """Read every catalog and run the check registry over each (several locales at once when
     the catalogs are large); the first bad catalog, in locale order, is the ``InputError``.
     With ``build``, the states come without their catalogs but with their MO (``for_build``).
 
     The state of a catalog is kept in ``.cache/states/`` under its bytes (and the glossary, the
-    code, the config): an unchanged catalog is not even parsed again."""
+    code, the config): an unchanged catalog is not even parsed again. ``meanwhile`` runs in
+    this process while worker processes check the catalogs (see ``in_parallel``)."""
     glossary = load_glossary_for(config)
     chosen = tuple(locales or config.locales)
     found = {loc: _cached_state(config, loc, glossary, build) for loc in chosen}
@@ -146,7 +150,7 @@ def assess(config: Config, locales: tuple[str, ...] | None = None, build: bool =
     # A process costs tens of milliseconds to start: worth it only for large catalogs.
     parallel = sum(sizes.values()) > _PARALLEL_BYTES
     jobs = [(config, loc, glossary, build, os.getpid()) for loc in missing]
-    found.update(zip(missing, in_parallel(_assess_locale, jobs, parallel)))
+    found.update(zip(missing, in_parallel(_assess_locale, jobs, parallel, meanwhile)))
     states = {}
     for locale in chosen:
         outcome = found[locale]
@@ -215,13 +219,20 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def in_parallel(work: Callable[[Job], Result], jobs: Iterable[Job], parallel: bool = True) -> list[Result]:
+def in_parallel(
+    work: Callable[[Job], Result], jobs: Iterable[Job], parallel: bool = True,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[Result]:
     """``[work(job) for job in jobs]``, in worker processes when ``parallel`` and there are
-    several cores; ``work`` must be a module-level function and jobs and results picklable."""
+    several cores; ``work`` must be a module-level function and jobs and results picklable.
+    ``meanwhile`` (run once in any case) is work of this process's own: the workers then take
+    every job while it runs."""
     jobs = list(jobs)
     count = min(workers(), len(jobs)) if parallel else 1
     # fork copies only the calling thread: with other threads about (``l10n serve``) stay in one.
     if count <= 1 or threading.active_count() > 1:
+        if meanwhile is not None:
+            meanwhile()
         return [work(job) for job in jobs]
     # fork: the workers start with the modules already imported (forkserver/spawn re-import)
     # and the data this process holds, shared until written to. Every object a worker reads has
@@ -229,11 +240,14 @@ def in_parallel(work: Callable[[Job], Result], jobs: Iterable[Job], parallel: bo
     # process takes a share of the jobs itself, one worker fewer and one copy fewer (at 1,000
     # pages, 100 MB): every ``count``-th job, so that with jobs ordered largest first its share
     # weighs about as much as a worker's. Frozen, the garbage collector leaves that data alone.
-    mine = set(range(0, len(jobs), count))
+    mine = set() if meanwhile is not None else set(range(0, len(jobs), count))
     gc.freeze()
     try:
-        with ProcessPoolExecutor(count - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(count if meanwhile is not None else count - 1, mp_context=context) as pool:
             theirs = {i: pool.submit(work, job) for i, job in enumerate(jobs) if i not in mine}
+            if meanwhile is not None:
+                meanwhile()
             done = {i: work(jobs[i]) for i in sorted(mine)}
             return [done[i] if i in mine else theirs[i].result() for i in range(len(jobs))]
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import Config, html_tag
-from ..source import load_pages
+from ..source import Page, load_pages
 from .base import ERROR, WARNING, Finding
 from .gate import expected_disclaimer, page_problems
 from .project import assess
@@ -26,8 +26,9 @@ class CheckReport:
 
 
 def check_project(config: Config, locales: tuple[str, ...] | None = None) -> CheckReport:
-    pages = load_pages(config)
-    states = assess(config, locales)
+    loaded: list[list[Page]] = []  # the pages are read while worker processes check the catalogs
+    states = assess(config, locales, meanwhile=lambda: loaded.append(load_pages(config)))
+    pages = loaded[0]
     findings: list[Finding] = [f for state in states.values() for f in state.findings]
     output = config.output_dir
     built = output.is_dir()
