@@ -1,7 +1,7 @@
 """Catalog checks and gate verdicts for a whole project: shared by ``check``, ``build`` and ``stats``.
 
-At 1,000 pages a catalog holds about 11,000 entries and the check registry spends a couple of
-seconds on each; so catalogs are read and checked in parallel, one locale per process, and the
+At 1,000 pages a catalog holds about 11,000 entries and the check registry spends most of a
+second on each; so catalogs are read and checked in parallel, one locale per process, and the
 findings of every entry are kept in ``.cache/checks/`` under a digest of the entry, the locale,
 the glossary and the code. An unchanged entry is not checked again: a translator's rerun checks
 what changed. Checks look at one entry at a time, which is what makes this sound.
@@ -37,10 +37,11 @@ from .registry import all_checks, check_catalog
 class LocaleState:
     """One locale's catalog (``None``: there is none yet) and the check registry's findings on it.
 
-    A state made for a build (``assess(..., build=True)``) does not hold the catalog: what a
-    build needs of it (the approved translations, the disclaimer verdicts, the compiled MO) is
-    worked out where the catalog was read, and eight large catalogs would be most of a build's
-    memory. Its ``catalog`` reads the file again when asked. States are not modified.
+    A state made by ``assess`` does not hold the catalog: what a build or a check needs of it
+    (the approved translations, the disclaimer verdicts and lines, for a build the compiled MO)
+    is worked out where the catalog was read, and eight large catalogs would be most of a
+    build's memory. Its ``catalog`` reads the file again when asked. States are not modified
+    (``share_strings`` only swaps equal strings).
     """
 
     def __init__(
