@@ -74,3 +74,18 @@ _ALPHABET = st.sampled_from(list("\n\r\0\\`~*_[]!<>&()#$%+-:=@^{}|\"' .,aZ9") + 
 def test_plain_text_shortcut_agrees_with_markdown_it(message):
     """parse_inline skips markdown-it for text without any inline syntax: same answer either way."""
     assert parse_inline(message) == _parsed(message)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_ALPHABET, max_size=24))
+def test_pages_render_plain_text_as_markdown_it_does(message):
+    """Rendering takes the same shortcut for translations without inline syntax."""
+    from pipeline.segments import _MD, parse_inline as page_tokens
+
+    full: list = []
+    _MD.inline.parse(message, _MD, {}, full)
+    for token in full:
+        if token.type == "text_special":
+            token.type = "text"
+    render = lambda tokens: _MD.renderer.renderInline(tokens, _MD.options, {})  # noqa: E731
+    assert render(page_tokens(message, {})) == render(full)
