@@ -246,8 +246,6 @@ class _Site:
     def reuse(self, page: Page, locales: list[str], outcomes: dict[tuple[str, str], PageOutcome]) -> dict | None:
         """The page's files from the last build when none needs rendering again (else None),
         recorded and with their outcomes, as ``render`` would have done."""
-        from .source import DISCLAIMER_CONTEXT
-
         key_of = self.key_of(page)
         found = {}
         for locale in locales:
@@ -259,9 +257,7 @@ class _Site:
             data = self.manifest.reuse(self.output, relative, key)
             if data is None:
                 return None
-            fallbacks = 0 if self.lookups[locale] is None else sum(
-                t is None for m, t in zip(page.messages, translations) if m.msgctxt != DISCLAIMER_CONTEXT)
-            found[locale] = (relative, key, data, fallbacks)
+            found[locale] = (relative, key, data, _count_fallbacks(page, self.lookups[locale], translations))
         files = {}
         for locale, (relative, key, data, fallbacks) in found.items():
             self.manifest.record(relative, key, data)
@@ -512,12 +508,16 @@ def _render_versions(
             return files, rendered
 
 
-def _count_fallbacks(page: Page, lookup: Lookup | None) -> int:
+def _count_fallbacks(page: Page, lookup: Lookup | None, found: list[str | None] | None = None) -> int:
+    """Messages of ``page`` shown in English (the disclaimer aside); ``found``: their
+    translations, when the caller has looked them up already."""
     from .source import DISCLAIMER_CONTEXT
 
     if lookup is None:
         return 0
-    return sum(lookup(m.msgctxt, m.msgid) is None for m in page.messages if m.msgctxt != DISCLAIMER_CONTEXT)
+    if found is None:
+        found = [lookup(m.msgctxt, m.msgid) for m in page.messages]
+    return sum(text is None for m, text in zip(page.messages, found) if m.msgctxt != DISCLAIMER_CONTEXT)
 
 
 def build(
