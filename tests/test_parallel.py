@@ -5,10 +5,10 @@ tests lower the thresholds and compare with a build made in one process."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-import pytest
 from conftest import PAGE, l10n, po_path, snapshot
 
 from pipeline import build
@@ -25,7 +25,7 @@ _PIDS: list[Path] = []  # where _render_in_any_process notes the processes that 
 
 
 def _render_in_any_process(job):  # noqa: ANN001, ANN202 - build._render_pages, noting who ran it
-    (_PIDS[0] / str(__import__("os").getpid())).touch()
+    (_PIDS[0] / str(os.getpid())).touch()
     return _original_render(job)
 
 
@@ -36,7 +36,6 @@ def _site(root: Path) -> dict[str, bytes]:
     return {name: data for name, data in snapshot(root).items() if name.startswith(("output/", "locales/"))}
 
 
-@pytest.mark.skipif(project.workers() < 2 and "L10N_JOBS" not in __import__("os").environ, reason="one core")
 def test_parallel_build_equals_a_build_in_one_process(translated: Path, tmp_path: Path, monkeypatch) -> None:
     _more_pages(translated, 12)
     assert l10n(translated, "extract").code == 0
