@@ -535,12 +535,9 @@ def build(
     if not withheld and (previous := fingerprint.unchanged()) is not None:
         return previous
 
-    from .checks.project import assess
-    from .source import load_pages
+    from .checks.project import pages_and_states
 
-    loaded: list[list[Page]] = []  # the pages are read while worker processes check the catalogs
-    states = assess(config, build=True, meanwhile=lambda: loaded.append(load_pages(config)))
-    pages = loaded[0]
+    pages, states = pages_and_states(config, build=True)
     files, outcomes, mos, rendered = plan_site(config, pages, states, output, drafts, fingerprint.last_output,
                                                withheld or {})
     try:

@@ -27,7 +27,7 @@ from ..catalogs import code_version, compile_catalog, is_approved, read_catalog
 from ..config import Config
 from ..errors import InputError
 from ..files import write_bytes_atomic
-from ..source import Page
+from ..source import Page, load_pages
 from .base import ERROR, Finding
 from .gate import DISCLAIMER_CONTEXT, Verdict, catalog_verdict
 from .glossary import Term, load_glossary
@@ -162,6 +162,16 @@ def assess(
             raise InputError(outcome.path, outcome.line, outcome.message)
         states[locale] = outcome
     return states
+
+
+def pages_and_states(
+    config: Config, locales: tuple[str, ...] | None = None, build: bool = False
+) -> tuple[list[Page], dict[str, LocaleState]]:
+    """The source pages and ``assess``'s states; the pages are read while worker processes
+    check the catalogs. A bad page is reported before a bad catalog."""
+    loaded: list[list[Page]] = []
+    states = assess(config, locales, build, meanwhile=lambda: loaded.append(load_pages(config)))
+    return loaded[0], states
 
 
 def _state_key(config: Config, locale: str, glossary: tuple[Term, ...], build: bool, data: bytes) -> tuple[Path, bytes]:

@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import Config, html_tag
-from ..source import Page, load_pages
 from .base import ERROR, WARNING, Finding
 from .gate import expected_disclaimer, page_problems
-from .project import assess
+from .project import pages_and_states
 
 GATE = "disclaimer-gate"
 
@@ -26,9 +25,7 @@ class CheckReport:
 
 
 def check_project(config: Config, locales: tuple[str, ...] | None = None) -> CheckReport:
-    loaded: list[list[Page]] = []  # the pages are read while worker processes check the catalogs
-    states = assess(config, locales, meanwhile=lambda: loaded.append(load_pages(config)))
-    pages = loaded[0]
+    pages, states = pages_and_states(config, locales)
     findings: list[Finding] = [f for state in states.values() for f in state.findings]
     output = config.output_dir
     built = output.is_dir()
