@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import gettext
 import io
+import re
 from dataclasses import dataclass, fields
 from functools import cache, lru_cache
 from typing import Callable
@@ -17,10 +18,12 @@ from xml.sax.saxutils import quoteattr
 from babel import Locale
 from jinja2 import Environment
 from markdown_it.token import Token
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .config import Config, html_tag, text_direction
-from .segments import Segment, localize_attributes, page_url, reassemble, segment
+from .segments import (
+    Segment, confine_targets, has_inline_syntax, localize_attributes, page_url, reassemble, segment,
+)
 from .source import DISCLAIMER_CONTEXT, Page, markdown
 
 # (msgctxt, msgid) -> approved translation, or None to fall back to English.
@@ -36,10 +39,48 @@ def native_name(locale: str) -> str:
     return parsed.get_display_name(parsed) or locale
 
 
-@lru_cache(maxsize=1024)  # disclaimers, captions, attributions: shared by many pages
-def render_inline(text: str) -> Markup:
-    """Inline Markdown (raw HTML off, safe links only) -> safe HTML."""
-    return Markup(_MD.renderInline(text))
+@lru_cache(maxsize=1024)  # captions, attributions: shared by many pages
+def render_inline(text: str, english: str | None = None) -> Markup:
+    """Inline Markdown (raw HTML off, safe links only) -> safe HTML. A translation (``english``
+    given) links only where the English text links and shows only the English's images."""
+    if english is None or english == text or not has_inline_syntax(text):
+        return Markup(_MD.renderInline(text))
+    env: dict = {}
+    source = _MD.parseInline(english, env)[0].children or []
+    links = [str(t.attrs.get("href", "")) for t in source if t.type == "link_open" and t.markup != "autolink"]
+    autolinks = [str(t.attrs.get("href", "")) for t in source if t.type == "link_open" and t.markup == "autolink"]
+    images = {str(t.attrs.get("src", "")) for t in source if t.type == "image"}
+    children = _MD.parseInline(text, env)[0].children or []
+    for child in children:
+        if child.type == "image" and str(child.attrs.get("src", "")) in images:
+            child.meta["slot"] = True  # one of the English images: kept
+    children = confine_targets(children, links, autolinks)
+    return Markup(_MD.renderer.renderInline(children, _MD.options, env))
+
+
+def plain_text(text: str) -> Markup:
+    """The disclaimer: plain text, escaped (its translation may not carry any markup)."""
+    return escape(text)
+
+
+_FORMAT_NAME = re.compile(r"%\(([^)]*)\)")
+_UNNAMED_DIRECTIVE = re.compile(r"%(?!\()")
+
+
+@lru_cache(maxsize=4096)
+def safe_template_string(msgid: str, translation: str) -> str:
+    """The translation of a template string, if Jinja can format it as it formats the msgid
+    (only the msgid's ``%(name)s`` directives, and ``%%``); otherwise the English: a translator's
+    ``100%`` or ``%(x)s`` must not stop the build of a whole language."""
+    if translation == msgid or "%" not in translation:
+        return translation
+    if _UNNAMED_DIRECTIVE.search(translation.replace("%%", "")):
+        return msgid
+    try:
+        translation % dict.fromkeys(_FORMAT_NAME.findall(msgid), "")
+    except (KeyError, TypeError, ValueError):
+        return msgid
+    return translation
 
 
 def render_body(page: Page, lookup: Lookup | None) -> tuple[Markup, int]:
@@ -176,7 +217,23 @@ class SiteRenderer:
         self.env = env
 
     def _template(self, name: str, translations: gettext.NullTranslations):
-        self.env.install_gettext_translations(translations, newstyle=True)
+        """The template with the locale's gettext, whose translations are text, escaped as body
+        text is (Jinja's own new-style gettext marks them safe markup)."""
+
+        def gettext_(message: str) -> Markup:
+            return escape(safe_template_string(message, translations.gettext(message)))
+
+        def ngettext_(singular: str, plural: str, n: int) -> Markup:
+            return escape(safe_template_string(singular if n == 1 else plural, translations.ngettext(singular, plural, n)))
+
+        def pgettext_(context: str, message: str) -> Markup:
+            return escape(safe_template_string(message, translations.pgettext(context, message)))
+
+        def npgettext_(context: str, singular: str, plural: str, n: int) -> Markup:
+            found = translations.npgettext(context, singular, plural, n)
+            return escape(safe_template_string(singular if n == 1 else plural, found))
+
+        self.env.install_gettext_callables(gettext_, ngettext_, newstyle=True, pgettext=pgettext_, npgettext=npgettext_)
         return self.env.get_template(name)
 
     def _common(self, locale: str, root: str) -> dict:
@@ -222,9 +279,9 @@ class SiteRenderer:
             "body": body,
             "image": page.meta.get("image"),
             "image_alt": alt if alt is not None else (caption or ""),
-            "image_caption": render_inline(caption) if caption else None,
-            "attribution": render_inline(a) if (a := text("attribution")) else None,
-            "disclaimer": render_inline(text("disclaimer") or ""),
+            "image_caption": render_inline(caption, page.fields.get("image_caption")) if caption else None,
+            "attribution": render_inline(a, page.fields.get("attribution")) if (a := text("attribution")) else None,
+            "disclaimer": plain_text(text("disclaimer") or ""),
             # Every translatable front matter value in this locale, the configured extra keys
             # included ({{ page.fields.summary }}); every other key stays in page.meta.
             "fields": {key: text(key) for key in page.fields},
