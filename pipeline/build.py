@@ -73,14 +73,14 @@ def _digest(*parts: object) -> str:
 
 
 def _code_digest(config: Config) -> str:
-    """Everything that shapes every page: our code, the templates, the config."""
+    """Everything that shapes every page: our code (every module of the package, and the
+    versions of the libraries that shape output: ``code_version``), the templates, the config."""
+    from .catalogs import code_version
     from .theme import STYLESHEET, TEMPLATE_NAMES, template_source
 
-    package = Path(__file__).parent
-    code = [p.read_bytes().hex() for p in sorted(package.glob("*.py"))]
     templates = [template_source(config, name)[0] for name in (*TEMPLATE_NAMES, STYLESHEET)]
     settings = (config.source_locale, config.locales, config.base_url, config.publish_threshold, config.translatable_keys)
-    return _digest(hashlib.sha256("".join(code).encode()).hexdigest(), templates, settings)
+    return _digest(code_version(), templates, settings)
 
 
 def _draft_lookup(state: LocaleState) -> Lookup:

@@ -469,7 +469,7 @@ def keep_file_format(original: polib.POFile, catalog: polib.POFile) -> polib.POF
     return catalog
 
 
-@functools.cache
+@functools.cache  # one process, one version of the code
 def code_version() -> str:
     """A digest of this package (code and templates) and the libraries it reads and renders
     with: every cache under ``.cache/`` is keyed with it, so a new version never reuses old
