@@ -52,6 +52,11 @@ def command(writes: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 ctx.exit(1)
             except Failed:
                 ctx.exit(1)
+            except OSError as exc:  # a full disk, an I/O error: every write was atomic, so nothing is half-written
+                where = f"{exc.filename}: " if exc.filename else ""
+                click.echo(f"error: {where}{exc.strerror or exc}; files are as they were before this write, "
+                           "run the command again once the cause is fixed", err=True)
+                ctx.exit(1)
 
         return run
 

@@ -33,6 +33,34 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
             pass
         raise
     fsync_dir(path.parent)
+    remove_leftovers(path)
+    return True
+
+
+def remove_leftovers(path: Path) -> None:
+    """Delete the temporary files of ``path`` that a process killed mid-write left beside it
+    (``temporary_beside`` names them after their process, which no longer runs)."""
+    prefix = f".{path.name}."
+    try:
+        names = [e.name for e in os.scandir(path.parent) if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            try:
+                os.unlink(os.path.join(path.parent, name))
+            except OSError:
+                pass
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
     return True
 
 
