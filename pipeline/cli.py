@@ -11,6 +11,7 @@ import click
 
 from .config import Config, load_config, validate_locale
 from .errors import InputError, LockTimeout
+from .files import links_out_of
 from .lock import project_lock
 
 
@@ -38,7 +39,12 @@ def command(writes: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @wraps(func)
         def run(ctx: click.Context, *args: Any, **kwargs: Any) -> None:
             try:
-                ctx.obj["config"] = load_config(ctx.obj["root"])
+                ctx.obj["config"] = config = load_config(ctx.obj["root"])
+                for link, target in links_out_of(config.root, (config.source_dir, config.locales_dir,
+                                                               config.site_templates_dir)):
+                    raise InputError(link.relative_to(config.root).as_posix(), None,
+                                     f"a symbolic link to {target}, outside the project: inputs are read only "
+                                     "from inside the project (copy the file in instead)")
                 if writes:
                     with project_lock(ctx.obj["config"], ctx.info_name or "command"):
                         func(ctx, *args, **kwargs)

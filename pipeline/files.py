@@ -120,6 +120,29 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def links_out_of(root: Path, folders: tuple[Path, ...]) -> list[tuple[Path, str]]:
+    """Symbolic links in ``folders`` (or the folders themselves) that lead out of ``root``, or
+    nowhere: (link, where it leads). Inputs are read only from inside the project, so a link to
+    ``/proc/self/environ`` or ``/`` can never publish what it points at."""
+    inside = root.resolve()
+    found = []
+    candidates: list[Path] = []
+    for folder in folders:
+        candidates.append(folder)
+        if folder.is_dir() and not folder.is_symlink():
+            for parent, dirs, names in os.walk(folder, followlinks=False):
+                candidates += [Path(parent, name) for name in (*dirs, *names)]
+    for path in candidates:
+        if not path.is_symlink():
+            continue
+        target = Path(os.path.realpath(path))
+        if not target.exists():
+            found.append((path, f"{os.readlink(path)} (which does not exist)"))
+        elif target != inside and inside not in target.parents:
+            found.append((path, str(target)))
+    return found
+
+
 BOM = b"\xef\xbb\xbf"
 
 
