@@ -530,5 +530,45 @@ def serve(ctx: click.Context, port: int, bind: str, no_rebuild: bool) -> None:
             stop.set()
 
 
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["xliff"]), default="xliff", show_default=True)
+@click.option("--locale", "-l", "locale", required=True, help="The locale to export.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: stdout).")
+@click.option("--only", type=click.Choice(["empty", "fuzzy", "all"]), default="all", show_default=True,
+              help="Which entries: untranslated, awaiting review, or all.")
+@command(writes=False)
+def export(ctx: click.Context, fmt: str, locale: str, output: Path | None, only: str) -> None:
+    """Write a locale's catalog as XLIFF 1.2 for a translation agency's CAT tool."""
+    from .exchange import export_xliff
+    from .files import write_bytes_atomic
+
+    config = _config(ctx)
+    _locales(config, (locale,))
+    result = export_xliff(config, locale, only)
+    if output is None:
+        click.echo(result.data.decode("utf-8"), nl=False)
+        return
+    write_bytes_atomic(output, result.data)
+    click.echo(f"{output}: {result.units} units of {locale} ({only})", err=True)
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--reviewed", "reviewed", default=None, metavar="NAME",
+              help="The imported translations were reviewed by NAME: approve them (else they stay fuzzy).")
+@command(writes=True)
+def import_(ctx: click.Context, source: Path, reviewed: str | None) -> None:
+    """Take the translations of an XLIFF file back into its locale's catalog."""
+    from .exchange import import_xliff
+
+    config = _config(ctx)
+    name = " ".join(reviewed.split()) if reviewed else None
+    result = import_xliff(config, source, str(source), name)
+    state = "approved, reviewed by " + name if name else "fuzzy, awaiting review"
+    click.echo(f"{result.file}: {len(result.changed)} of {result.units} units changed ({state})"
+               if result.changed else f"{result.file}: unchanged ({result.units} units, no new translation)")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
