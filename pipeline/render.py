@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import gettext
 import io
+import json
 import re
 from dataclasses import dataclass, fields
 from functools import cache, lru_cache
@@ -158,6 +159,33 @@ def _block_opener(tokens: list, index: int) -> int:
     return index - 1
 
 
+# Open Graph's locale names where they differ from CLDR's likely territory (Facebook's list uses
+# ar_AR for Arabic, and the script subtags of Chinese map to the territories readers know).
+_OG_LOCALES = {"zh_Hans": "zh_CN", "zh_Hant": "zh_TW", "ar": "ar_AR", "en": "en_US"}
+
+
+@cache
+def og_locale(locale: str) -> str:
+    """``ko`` -> ``ko_KR``: the language with its likely territory, as Open Graph writes locales."""
+    if locale in _OG_LOCALES:
+        return _OG_LOCALES[locale]
+    from babel.core import get_global
+
+    parsed = Locale.parse(locale)
+    if parsed.territory:
+        return f"{parsed.language}_{parsed.territory}"
+    likely = get_global("likely_subtags").get(parsed.language, "")
+    territory = likely.split("_")[-1] if likely.count("_") >= 1 else ""
+    return f"{parsed.language}_{territory}" if territory.isupper() else parsed.language
+
+
+def json_ld(document: dict) -> Markup:
+    """JSON for a ``<script type="application/ld+json">``: ``<``, ``>`` and ``&`` escaped, so no
+    translation can close the script element."""
+    text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 @dataclass(frozen=True)
 class Link:
     tag: str
@@ -290,7 +318,23 @@ class SiteRenderer:
         }
         fallbacks += len(english - {"disclaimer"})
         context = self._common(locale, "../")
+        canonical = page_url(self.config, locale, page.slug)
+        image = page.meta.get("image")
+        image_url = f"{self.config.base_url}{image}" if isinstance(image, str) and image else None
         context.update(
+            og=self._open_graph(locale, published_in, view["title"], view["description"], canonical, image_url),
+            structured_data=json_ld({
+                "@context": "https://schema.org",
+                "@type": "MedicalWebPage",
+                "inLanguage": html_tag(locale),
+                "name": view["title"],
+                "description": view["description"] or "",
+                "url": canonical,
+                "about": {"@type": "MedicalProcedure", "name": view["title"]},
+                "hasPart": {"@type": "WebPageElement", "cssSelector": "aside.disclaimer",
+                            "text": text("disclaimer") or ""},
+                **({"image": image_url} if image_url else {}),
+            }),
             page=view,
             draft=draft,
             partial=bool(fallbacks),
@@ -305,6 +349,18 @@ class SiteRenderer:
         )
         return self._template("page.html", translations).render(context), fallbacks
 
+    def _open_graph(self, locale: str, locales: list[str], title: str | None, description: str | None,
+                    url: str, image: str | None) -> dict:
+        """Open Graph tags: what a link shared in KakaoTalk, LINE or WeChat shows, in its language."""
+        return {
+            "title": title or "",
+            "description": description or "",
+            "url": url,
+            "image": image,
+            "locale": og_locale(locale),
+            "alternates": [og_locale(loc) for loc in locales if loc != locale],
+        }
+
     def _alternates(self, locales: list[str], url: Callable[[str], str], default: str) -> list[Alternate]:
         return [Alternate(html_tag(loc), url(loc)) for loc in locales] + [Alternate("x-default", default)]
 
@@ -318,8 +374,13 @@ class SiteRenderer:
     ) -> str:
         """A language's index: ``entries`` are (slug, translated title) of its published pages."""
         context = self._common(locale, "../")
+        canonical = index_url(self.config, locale)
+        title = translations.gettext("Procedures")
         context.update(
-            canonical=index_url(self.config, locale),
+            og=self._open_graph(locale, languages, title, None, canonical, None),
+            structured_data=json_ld({"@context": "https://schema.org", "@type": "CollectionPage",
+                                     "inLanguage": html_tag(locale), "name": title, "url": canonical}),
+            canonical=canonical,
             alternates=self._alternates(languages, lambda loc: index_url(self.config, loc), index_url(self.config, None)),
             switcher=[
                 Link(html_tag(loc), native_name(loc), f"../{html_tag(loc)}/index.html", loc == locale) for loc in languages
@@ -333,8 +394,12 @@ class SiteRenderer:
         """``output/index.html``: the language chooser, in the source language, the indexes' x-default."""
         source = self.config.source_locale
         context = self._common(source, "")
+        canonical = index_url(self.config, None)
         context.update(
-            canonical=index_url(self.config, None),
+            og=self._open_graph(source, [], "Choose a language", None, canonical, None),
+            structured_data=json_ld({"@context": "https://schema.org", "@type": "WebPage",
+                                     "inLanguage": html_tag(source), "name": "Choose a language", "url": canonical}),
+            canonical=canonical,
             alternates=self._alternates(languages, lambda loc: index_url(self.config, loc), index_url(self.config, None)),
             switcher=[],
             languages=[Link(html_tag(loc), native_name(loc), f"{html_tag(loc)}/index.html") for loc in languages],
