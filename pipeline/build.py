@@ -440,7 +440,8 @@ def _add_site_files(site: _Site, files: dict, pages: list[Page], published: dict
         key = _digest(site.code, "index", locale, languages, entries, site.template_digests[locale], drafts)
         keyed(Path(html_tag(locale)) / "index.html", key, partial(
             renderer.index, locale, languages, entries, site.translations[locale], drafts))
-    files[Path("index.html")] = renderer.chooser(languages, drafts).encode("utf-8")
+    counts = {loc: sum(loc in published[p.slug] for p in pages) for loc in languages}
+    files[Path("index.html")] = renderer.chooser(languages, drafts, site.translations, counts).encode("utf-8")
     if not drafts:
         key = _digest(site.code, "sitemap", published, languages)
         keyed(Path("sitemap.xml"), key, partial(sitemap, config, published, languages))

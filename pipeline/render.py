@@ -390,19 +390,39 @@ class SiteRenderer:
         )
         return self._template("index.html", translations).render(context)
 
-    def chooser(self, languages: list[str], draft: bool = False) -> str:
-        """``output/index.html``: the language chooser, in the source language, the indexes' x-default."""
+    def chooser(self, languages: list[str], draft: bool = False,
+                translations: dict[str, gettext.NullTranslations] | None = None,
+                counts: dict[str, int] | None = None) -> str:
+        """``output/index.html``: the language chooser (``lang`` of the source language, the
+        indexes' x-default). Each language is offered in its own words: its name, and the
+        chooser's strings from its own catalog, with how many pages it has."""
         source = self.config.source_locale
+        translations = translations or {}
+        headings, cards = [], []
+        for loc in languages:
+            catalog = translations.get(loc) or gettext.NullTranslations()
+            fragment = self._template("chooser-language.html", catalog)
+            # a language whose catalog lacks the chooser's strings shows them in English, marked so
+            translated = loc == source or catalog.gettext("Choose a language") != "Choose a language"
+            values = {"tag": html_tag(loc if translated else source), "dir": text_direction(loc if translated else source),
+                      "name": native_name(loc), "language_tag": html_tag(loc),
+                      "href": f"{html_tag(loc)}/index.html", "count": (counts or {}).get(loc, 0)}
+            headings.append(Markup(fragment.render(part="heading", **values).strip()))
+            cards.append(Markup(fragment.render(part="card", **values).strip()))
+        title = " · ".join(dict.fromkeys(
+            (translations.get(loc) or gettext.NullTranslations()).gettext("Choose a language") for loc in languages))
         context = self._common(source, "")
         canonical = index_url(self.config, None)
         context.update(
-            og=self._open_graph(source, [], "Choose a language", None, canonical, None),
+            og=self._open_graph(source, [], title, None, canonical, None),
             structured_data=json_ld({"@context": "https://schema.org", "@type": "WebPage",
-                                     "inLanguage": html_tag(source), "name": "Choose a language", "url": canonical}),
+                                     "inLanguage": html_tag(source), "name": title, "url": canonical}),
             canonical=canonical,
             alternates=self._alternates(languages, lambda loc: index_url(self.config, loc), index_url(self.config, None)),
             switcher=[],
-            languages=[Link(html_tag(loc), native_name(loc), f"{html_tag(loc)}/index.html") for loc in languages],
+            title=title,
+            headings=headings,
+            cards=cards,
             draft=draft,
         )
         return self._template("chooser.html", gettext.NullTranslations()).render(context)
