@@ -135,8 +135,18 @@ def index_url(config: Config, locale: str | None) -> str:
     return f"{config.base_url}{html_tag(locale)}/index.html" if locale else f"{config.base_url}index.html"
 
 
+class _Translations(gettext.GNUTranslations):
+    """An MO's translations, without its header: ``gettext("")`` is ``""``, as for any message."""
+
+    def gettext(self, message: str) -> str:
+        return super().gettext(message) if message.strip() else message
+
+    def pgettext(self, context: str, message: str) -> str:
+        return super().pgettext(context, message) if message.strip() else message
+
+
 def translations_from_mo(mo: bytes | None) -> gettext.NullTranslations:
-    return gettext.GNUTranslations(io.BytesIO(mo)) if mo else gettext.NullTranslations()
+    return _Translations(io.BytesIO(mo)) if mo else gettext.NullTranslations()
 
 
 class CatalogTranslations(gettext.NullTranslations):
@@ -155,11 +165,12 @@ class CatalogTranslations(gettext.NullTranslations):
             self._compiled = translations_from_mo(self._mo)
         return self._compiled
 
+    # msgid "" is the catalog's header, never a message: gettext("") must not print it.
     def gettext(self, message: str) -> str:
-        return self._approved.get((None, message), message)
+        return self._approved.get((None, message), message) if message.strip() else message
 
     def pgettext(self, context: str, message: str) -> str:
-        return self._approved.get((context, message), message)
+        return self._approved.get((context, message), message) if message.strip() else message
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return self._plural().ngettext(msgid1, msgid2, n)
@@ -199,10 +210,10 @@ class SiteRenderer:
 
         def text(key: str) -> str | None:
             value = page.fields.get(key)
-            if value is None:  # not a translatable key of this site: shown as written
+            if value is None:  # not a translatable key of this site (or empty): shown as written
                 raw = page.meta.get(key)
-                return raw if isinstance(raw, str) else None
-            if lookup is None:
+                return raw if isinstance(raw, str) and raw.strip() else None
+            if lookup is None or not value.strip():  # a lookup of "" would find the PO header
                 return value
             context = DISCLAIMER_CONTEXT if key == "disclaimer" else None
             translated = lookup(context, value)

@@ -10,6 +10,7 @@ exactly what markdown-it renders (no added ids).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import pickle
 import re
@@ -20,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from .config import SLUG_RE, Config
+from .config import SLUG_RE, Config, html_tag
 from .errors import InputError
 from .files import read_text, write_bytes_atomic
 from .segments import block_kinds, markdown, page_url, segment, text_fragment, visible_text
@@ -138,12 +139,17 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
     loader = _YAML(front_text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _refuse_duplicate_keys(node, display)
         meta = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(display, line, f"invalid YAML front matter: {problem}") from None
+    except ValueError as exc:  # a date YAML recognises but the calendar has not (2024-13-45)
+        line, value = _bad_timestamp(loader, node)
+        raise InputError(display, line, f"invalid date {value!r} in front matter: {exc}") from None
     finally:
         loader.dispose()
     if not isinstance(meta, dict):
@@ -157,6 +163,9 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
     def line_of(key: str) -> int:
         return key_lines.get(key, 1)
 
+    if "date" in meta and not _is_date(meta["date"]):
+        raise InputError(display, line_of("date"), f"invalid date {meta['date']!r}: write it as YYYY-MM-DD")
+
     for key in ("title", "slug", "disclaimer"):
         value = meta.get(key)
         if not isinstance(value, str) or not value.strip():
@@ -165,6 +174,9 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
     slug = meta["slug"]
     if not SLUG_RE.match(slug):
         raise InputError(display, line_of("slug"), f"invalid slug {slug!r}: must match {SLUG_RE.pattern}")
+    if slug in reserved_slugs(config):
+        raise InputError(display, line_of("slug"),
+                         f"slug {slug!r} is a name the site itself uses (reserved: {', '.join(sorted(reserved_slugs(config)))})")
     if DISCLAIMER_MARKER not in meta["disclaimer"]:
         raise InputError(display, line_of("disclaimer"), f"the disclaimer must carry the {DISCLAIMER_MARKER} marker")
     image = meta.get("image")
@@ -182,6 +194,8 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
         if not isinstance(value, str):
             raise InputError(display, line_of(key), f"front matter '{key}' must be a string")
         value = " ".join(value.split())  # YAML folding and stray spaces never change the msgid
+        if not value:
+            continue  # `attribution: ""` is no message: msgid "" is the catalog's header
         fields[key] = value
         context = DISCLAIMER_CONTEXT if key == "disclaimer" else None
         comment = _FIELD_COMMENTS.get(key, f"front matter '{key}'")
@@ -194,6 +208,69 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
     body_line = text.count("\n", 0, match.end()) + 1
     messages.extend(body_messages(body, body_line, url))
     return Page(display, slug, meta, fields, body, body_line, tuple(messages), front_text)
+
+
+# Names the site writes beside its pages (output/<tag>/index.html, output/sitemap.xml,
+# style.css, the publish manifest, the assets' folders): a page may not take one.
+RESERVED_SLUGS = frozenset({"index", "sitemap", "style", "manifest", "images", "files", "robots", "404"})
+
+
+def reserved_slugs(config: Config) -> frozenset[str]:
+    """Slugs a page may not have: the site's own file names and every language tag."""
+    tags = {html_tag(locale).lower() for locale in (config.source_locale, *config.locales)}
+    locales = {locale.lower() for locale in (config.source_locale, *config.locales)}
+    return RESERVED_SLUGS | tags | locales
+
+
+def _refuse_duplicate_keys(node: yaml.Node, display: str) -> None:
+    """libyaml keeps the last of two equal keys; a page's front matter says each thing once."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: set[tuple[str, str]] = set()
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        raise InputError(display, key_node.start_mark.line + 2,
+                                         f"duplicate front matter key {key_node.value!r}")
+                    seen.add(key)
+                pending.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+
+
+def _bad_timestamp(loader: Any, node: yaml.Node) -> tuple[int, str]:
+    """The line and text of the first timestamp in ``node`` the calendar rejects."""
+    pending = [node]
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, yaml.MappingNode):
+            pending.extend(part for pair in current.value for part in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+        elif current.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                loader.construct_yaml_timestamp(current)
+            except ValueError:
+                return current.start_mark.line + 2, current.value
+    return 1, ""
+
+
+def _is_date(value: object) -> bool:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        try:
+            datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return False
+    return True
 
 
 def load_pages(config: Config) -> list[Page]:
