@@ -19,6 +19,7 @@ from jinja2 import Environment
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from .assets import rewrite_urls
 from .config import Config, html_tag, text_direction
 from .segments import Segment, localize_attributes, page_url, reassemble, segment
 from .source import DISCLAIMER_CONTEXT, Page, markdown
@@ -201,11 +202,18 @@ class SiteRenderer:
         translations: gettext.NullTranslations,
         lookup: Lookup | None,
         draft: bool = False,
+        urls: dict[str, str] | None = None,
     ) -> tuple[str, int]:
-        """One content page; ``published_in`` lists the locales this page is published in.
+        """One content page; ``published_in`` lists the locales this page is published in;
+        ``urls`` maps the page's local references to their URLs in ``output/<tag>/``.
 
         Returns the HTML and how many blocks fell back to English.
         """
+        urls = urls or {}
+
+        def inline(text: str) -> Markup:
+            return Markup(rewrite_urls(render_inline(text), urls))
+
         english: set[str] = set()  # front matter fields shown in English
 
         def text(key: str) -> str | None:
@@ -223,6 +231,7 @@ class SiteRenderer:
             return translated
 
         body, fallbacks = render_body(page, lookup)
+        body = Markup(rewrite_urls(body, urls))
         caption = text("image_caption")
         alt = text("image_alt")
         view = {
@@ -233,9 +242,9 @@ class SiteRenderer:
             "body": body,
             "image": page.meta.get("image"),
             "image_alt": alt if alt is not None else (caption or ""),
-            "image_caption": render_inline(caption) if caption else None,
-            "attribution": render_inline(a) if (a := text("attribution")) else None,
-            "disclaimer": render_inline(text("disclaimer") or ""),
+            "image_caption": inline(caption) if caption else None,
+            "attribution": inline(a) if (a := text("attribution")) else None,
+            "disclaimer": inline(text("disclaimer") or ""),
             # Every translatable front matter value in this locale, the configured extra keys
             # included ({{ page.fields.summary }}); every other key stays in page.meta.
             "fields": {key: text(key) for key in page.fields},

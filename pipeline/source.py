@@ -14,13 +14,14 @@ import datetime
 import hashlib
 import pickle
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .assets import LocalLink, classify, source_file
 from .config import SLUG_RE, Config, html_tag
 from .errors import InputError
 from .files import read_text, write_bytes_atomic
@@ -68,6 +69,15 @@ class Page:
     body_line: int  # file line number of the body's first line
     messages: tuple[Message, ...]
     front_matter: str = ""
+    references: tuple[tuple[str, int], ...] = ()  # relative-or-not src/href of the page, with its line
+    links: tuple[LocalLink, ...] = ()  # the references that name something in source/ (parse_page)
+
+    @property
+    def assets(self) -> tuple[str, ...]:
+        """Files under source/ the page shows or links to (the front matter image included)."""
+        image = self.meta.get("image")
+        found = [link.target for link in self.links if link.page is None] + ([image] if image else [])
+        return tuple(dict.fromkeys(found))
 
     @property
     def disclaimer(self) -> Message:
@@ -82,14 +92,32 @@ class Page:
 _MD = markdown()
 
 
-def _shown_text(markdown_text: str) -> str:
-    """What a reader sees of a front matter value (rendered as inline Markdown)."""
-    return visible_text(_MD.parseInline(markdown_text, {})[0].children or [])
+def _shown_text(markdown_text: str, references: list[tuple[str, int]] | None = None, line: int = 0) -> str:
+    """What a reader sees of a front matter value (rendered as inline Markdown); its links and
+    images go to ``references``."""
+    children = _MD.parseInline(markdown_text, {})[0].children or []
+    if references is not None:
+        _references(children, line, "", references)
+    return visible_text(children)
 
 
-def body_messages(body: str, first_line: int, url: str = "") -> list[Message]:
+def _references(children: list, line: int, content: str, found: list[tuple[str, int]]) -> None:
+    """The ``src`` of images and ``href`` of links among inline tokens, with their file line."""
+    for child in children:
+        url = child.attrs.get("src") if child.type == "image" else (
+            child.attrs.get("href") if child.type == "link_open" else None)
+        if url:
+            span = child.meta.get("span")
+            found.append((str(url), line + (content.count("\n", 0, span[0]) if span else 0)))
+        if child.type == "image" and child.children:
+            _references(child.children, line, "", found)
+
+
+def body_messages(body: str, first_line: int, url: str = "",
+                  references: list[tuple[str, int]] | None = None) -> list[Message]:
     """The messages of a Markdown body, in document order; ``first_line`` is the body's file
-    line, ``url`` the English page's (each comment points at its block with a text fragment)."""
+    line, ``url`` the English page's (each comment points at its block with a text fragment).
+    ``references`` receives each image ``src`` and link ``href`` with its line."""
     env: dict = {}
     tokens = _MD.parse(body, env)
     kinds = block_kinds(tokens)
@@ -98,6 +126,8 @@ def body_messages(body: str, first_line: int, url: str = "") -> list[Message]:
         if token.type != "inline":
             continue
         line = first_line + (token.map[0] if token.map else 0)
+        if references is not None:
+            _references(token.children or [], line, token.content, references)
         seg = segment(token, env)
         anchor = url + text_fragment(seg.text) if url else ""
         for msgid, kind, offset in seg.messages():
@@ -114,14 +144,20 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL
 def parse_page(path: Path, config: Config) -> Page:
     """Read and validate one source page; any problem is an ``InputError`` naming file and line."""
     display = config.relative(path)
-    page = parse_page_text(read_text(path, display), display, config)
+    return _with_files(parse_page_text(read_text(path, display), display, config), path, config)
+
+
+def _with_files(page: Page, path: Path, config: Config) -> Page:
+    """The page with what its references name in ``source/``; a missing file, or one behind a
+    link that leaves ``source/``, is an ``InputError`` at the line that refers to it."""
     if page.slug != path.stem:
         line = _key_line(page, "slug")
-        raise InputError(display, line, f"slug {page.slug!r} does not match the file name {path.name!r}")
+        raise InputError(page.path, line, f"slug {page.slug!r} does not match the file name {path.name!r}")
     image = page.meta.get("image")
-    if image is not None and not (config.source_dir / image).is_file():
-        raise InputError(display, _key_line(page, "image"), f"image file source/{image} does not exist")
-    return page
+    if image is not None:
+        source_file(config, image, page.path, _key_line(page, "image"))
+    links = tuple(link for url, line in page.references if (link := classify(config, page.path, url, line)))
+    return page if links == page.links else replace(page, links=links)
 
 
 def _key_line(page: Page, key: str) -> int:
@@ -186,6 +222,7 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
 
     fields: dict[str, str] = {}
     messages: list[Message] = []
+    references: list[tuple[str, int]] = []
     url = page_url(config, config.source_locale, slug)
     for key in config.translatable_keys:
         if key not in meta or meta[key] is None:
@@ -199,15 +236,15 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
         fields[key] = value
         context = DISCLAIMER_CONTEXT if key == "disclaimer" else None
         comment = _FIELD_COMMENTS.get(key, f"front matter '{key}'")
-        shown = _shown_text(value) if key in _MARKDOWN_FIELDS else value
+        shown = _shown_text(value, references, line_of(key)) if key in _MARKDOWN_FIELDS else value
         anchor = text_fragment(shown) if key in _VISIBLE_FIELDS else ""
         messages.append(Message(value, context, line_of(key), f"{comment}\n{url}{anchor}"))
 
     messages.sort(key=lambda message: message.line)  # front matter in file order
     body = text[match.end():]
     body_line = text.count("\n", 0, match.end()) + 1
-    messages.extend(body_messages(body, body_line, url))
-    return Page(display, slug, meta, fields, body, body_line, tuple(messages), front_text)
+    messages.extend(body_messages(body, body_line, url, references))
+    return Page(display, slug, meta, fields, body, body_line, tuple(messages), front_text, tuple(references))
 
 
 # Names the site writes beside its pages (output/<tag>/index.html, output/sitemap.xml,
@@ -283,7 +320,7 @@ def load_pages(config: Config) -> list[Page]:
 class _PageCache:
     """Pages parsed before, in ``.cache/pages.pickle`` under the bytes of their file: YAML and
     Markdown parsing is most of loading 1,000 pages, and from one run to the next most pages are
-    unchanged. A page whose image has gone is parsed again, which reports it."""
+    unchanged. The files a page names are looked up again on every load (a few stat calls)."""
 
     def __init__(self, config: Config) -> None:
         from .catalogs import code_version
@@ -306,8 +343,9 @@ class _PageCache:
                 data = None  # parse_page reports it
             key = (path.name, hashlib.sha256(data or b"").digest())
             page = self.known.get(key) if data is not None else None
-            image = page.meta.get("image") if page is not None else None
-            if page is None or (image is not None and not (self.config.source_dir / image).is_file()):
+            if page is not None:
+                page = _with_files(page, path, self.config)  # the files it names may have changed
+            else:
                 page = parse_page(path, self.config)
                 if path.read_bytes() != data:  # changed while it was read: parsed again next time
                     pages.append(page)
