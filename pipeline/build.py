@@ -558,8 +558,7 @@ def build(
     ``withheld`` maps (slug, locale) to reasons found outside the catalogs (the browser gate):
     those versions are withheld like any that fail the gate."""
     output = config.root / DRAFTS_DIR if drafts else config.output_dir
-    if output.is_symlink():
-        raise OSError(f"{config.relative(output)} is a symbolic link; refusing to write through it")
+    refuse_links(config, output)
     fingerprint = _Fingerprint(config, output, drafts)
     if not withheld and (previous := fingerprint.unchanged()) is not None:
         return previous
@@ -581,6 +580,27 @@ def build(
     result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), len(files), rendered)
     fingerprint.save(result, [config.mo_path(loc) for loc in mos] if not drafts else [])
     return result
+
+
+def refuse_links(config: Config, output: Path) -> None:
+    """A symbolic link for ``output/`` or in it (a shared ``images/``) is bad input, before anything
+    is written: a build would write through it, or delete it as a file the site does not have."""
+    from .errors import InputError
+
+    advice = "output/ is generated: remove the link and build again"
+    if output.is_symlink():
+        raise InputError(os.path.relpath(output, config.root), None,
+                         f"is a symbolic link; nothing is written through it ({advice})")
+    pending = [str(output)] if output.is_dir() else []
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    raise InputError(os.path.relpath(entry.path, config.root), None,
+                                     f"is a symbolic link inside the output folder; nothing is written through or "
+                                     f"deleted ({advice})")
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
 
 
 def build_checked_in_browser(config: Config, chromium: Path) -> BuildResult:
