@@ -25,7 +25,7 @@ from .errors import InputError
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 # Names the build writes at the top of output/ (besides one folder per language tag).
-SITE_FILES = frozenset({"index.html", "sitemap.xml", "style.css", "manifest.json"})
+SITE_FILES = frozenset({"index.html", "sitemap.xml", "style.css", "manifest.json", ".l10n-published"})
 
 
 @dataclass(frozen=True)
