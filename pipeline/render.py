@@ -21,6 +21,7 @@ from jinja2 import Environment
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from .assets import rewrite_urls
 from .config import Config, html_tag, text_direction
 from .segments import (
     Segment, confine_targets, has_inline_syntax, localize_attributes, page_url, reassemble, segment,
@@ -204,8 +205,18 @@ def index_url(config: Config, locale: str | None) -> str:
     return f"{config.base_url}{html_tag(locale)}/index.html" if locale else f"{config.base_url}index.html"
 
 
+class _Translations(gettext.GNUTranslations):
+    """An MO's translations, without its header: ``gettext("")`` is ``""``, as for any message."""
+
+    def gettext(self, message: str) -> str:
+        return super().gettext(message) if message.strip() else message
+
+    def pgettext(self, context: str, message: str) -> str:
+        return super().pgettext(context, message) if message.strip() else message
+
+
 def translations_from_mo(mo: bytes | None) -> gettext.NullTranslations:
-    return gettext.GNUTranslations(io.BytesIO(mo)) if mo else gettext.NullTranslations()
+    return _Translations(io.BytesIO(mo)) if mo else gettext.NullTranslations()
 
 
 class CatalogTranslations(gettext.NullTranslations):
@@ -224,11 +235,12 @@ class CatalogTranslations(gettext.NullTranslations):
             self._compiled = translations_from_mo(self._mo)
         return self._compiled
 
+    # msgid "" is the catalog's header, never a message: gettext("") must not print it.
     def gettext(self, message: str) -> str:
-        return self._approved.get((None, message), message)
+        return self._approved.get((None, message), message) if message.strip() else message
 
     def pgettext(self, context: str, message: str) -> str:
-        return self._approved.get((context, message), message)
+        return self._approved.get((context, message), message) if message.strip() else message
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return self._plural().ngettext(msgid1, msgid2, n)
@@ -275,19 +287,26 @@ class SiteRenderer:
         translations: gettext.NullTranslations,
         lookup: Lookup | None,
         draft: bool = False,
+        urls: dict[str, str] | None = None,
     ) -> tuple[str, int]:
-        """One content page; ``published_in`` lists the locales this page is published in.
+        """One content page; ``published_in`` lists the locales this page is published in;
+        ``urls`` maps the page's local references to their URLs in ``output/<tag>/``.
 
         Returns the HTML and how many blocks fell back to English.
         """
+        urls = urls or {}
+
+        def inline(text: str, english: str | None) -> Markup:
+            return Markup(rewrite_urls(render_inline(text, english), urls))
+
         english: set[str] = set()  # front matter fields shown in English
 
         def text(key: str) -> str | None:
             value = page.fields.get(key)
-            if value is None:  # not a translatable key of this site: shown as written
+            if value is None:  # not a translatable key of this site (or empty): shown as written
                 raw = page.meta.get(key)
-                return raw if isinstance(raw, str) else None
-            if lookup is None:
+                return raw if isinstance(raw, str) and raw.strip() else None
+            if lookup is None or not value.strip():  # a lookup of "" would find the PO header
                 return value
             context = DISCLAIMER_CONTEXT if key == "disclaimer" else None
             translated = lookup(context, value)
@@ -297,6 +316,7 @@ class SiteRenderer:
             return translated
 
         body, fallbacks = render_body(page, lookup)
+        body = Markup(rewrite_urls(body, urls))
         caption = text("image_caption")
         alt = text("image_alt")
         view = {
@@ -307,8 +327,8 @@ class SiteRenderer:
             "body": body,
             "image": page.meta.get("image"),
             "image_alt": alt if alt is not None else (caption or ""),
-            "image_caption": render_inline(caption, page.fields.get("image_caption")) if caption else None,
-            "attribution": render_inline(a, page.fields.get("attribution")) if (a := text("attribution")) else None,
+            "image_caption": inline(caption, page.fields.get("image_caption")) if caption else None,
+            "attribution": inline(a, page.fields.get("attribution")) if (a := text("attribution")) else None,
             "disclaimer": plain_text(text("disclaimer") or ""),
             # Every translatable front matter value in this locale, the configured extra keys
             # included ({{ page.fields.summary }}); every other key stays in page.meta.
