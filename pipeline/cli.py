@@ -43,8 +43,8 @@ def command(writes: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 for link, target in links_out_of(config.root, (config.source_dir, config.locales_dir,
                                                                config.site_templates_dir)):
                     raise InputError(link.relative_to(config.root).as_posix(), None,
-                                     f"a symbolic link to {target}, outside the project: inputs are read only "
-                                     "from inside the project (copy the file in instead)")
+                                     f"a symbolic link to {target}, outside its folder: inputs are read only "
+                                     "from inside the project's folders (copy the file in instead)")
                 if writes:
                     with project_lock(ctx.obj["config"], ctx.info_name or "command"):
                         func(ctx, *args, **kwargs)

@@ -121,24 +121,34 @@ def fsync_dir(directory: Path) -> None:
 
 
 def links_out_of(root: Path, folders: tuple[Path, ...]) -> list[tuple[Path, str]]:
-    """Symbolic links in ``folders`` (or the folders themselves) that lead out of ``root``, or
-    nowhere: (link, where it leads). Inputs are read only from inside the project, so a link to
-    ``/proc/self/environ`` or ``/`` can never publish what it points at."""
-    inside = root.resolve()
+    """Symbolic links that lead out of where they may lead, or nowhere: (link, where it leads).
+    One of ``folders`` may itself be a link within ``root``; a link inside it must stay inside
+    it. Inputs are then read only from inside the project, so a link to ``/proc/self/environ``
+    or ``/`` can never publish what it points at."""
+    project = root.resolve()
     found = []
-    candidates: list[Path] = []
     for folder in folders:
-        candidates.append(folder)
-        if folder.is_dir() and not folder.is_symlink():
-            for parent, dirs, names in os.walk(folder, followlinks=False):
-                candidates += [Path(parent, name) for name in (*dirs, *names)]
-    for path in candidates:
+        if folder.is_symlink():
+            found += _leaving([folder], project)
+        if folder.is_dir():
+            inside = folder.resolve()
+            if inside != project and project not in inside.parents:
+                continue  # already reported
+            entries = [Path(parent, name) for parent, dirs, names in os.walk(folder, followlinks=False)
+                       for name in (*dirs, *names)]
+            found += _leaving(entries, inside)
+    return found
+
+
+def _leaving(paths: list[Path], boundary: Path) -> list[tuple[Path, str]]:
+    found = []
+    for path in paths:
         if not path.is_symlink():
             continue
         target = Path(os.path.realpath(path))
         if not target.exists():
             found.append((path, f"{os.readlink(path)} (which does not exist)"))
-        elif target != inside and inside not in target.parents:
+        elif target != boundary and boundary not in target.parents:
             found.append((path, str(target)))
     return found
 

@@ -1,6 +1,6 @@
 """Inputs are read only from inside the project: a symbolic link in source/, locales/ or
-templates/ that leads out of it is exit 2 naming the link, before anything is read or written;
-links that stay inside the project work as files."""
+templates/ that leads out of its folder is exit 2 naming the link, before anything is read or
+written; such a folder may itself be a link within the project."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from conftest import l10n, po_path, snapshot
     ("templates/page.html", "/etc/passwd"),
     ("templates", "{outside}"),
     ("source/images/gone.svg", "{outside}/missing.svg"),
+    ("source/images/readme.svg", "../../pyproject.toml"),  # inside the project, but out of source/
 ])
 def test_a_link_out_of_the_project_is_refused(translated: Path, tmp_path: Path, link: str, target: str) -> None:
     outside = tmp_path / "outside"
@@ -36,7 +37,7 @@ def test_a_link_out_of_the_project_is_refused(translated: Path, tmp_path: Path, 
     for command in ("build", "check", "extract", "update"):
         result = l10n(translated, command)
         assert result.code == 2, (command, result.output)
-        assert f"error: {link}: a symbolic link to " in result.stderr and "outside the project" in result.stderr
+        assert f"error: {link}: a symbolic link to " in result.stderr and "outside its folder" in result.stderr
     assert snapshot(translated) == before
     assert not (translated / "output").exists()
 
