@@ -426,7 +426,7 @@ def _edited_draft(item: Any) -> str | None:
 @main.command()
 @click.option("--locale", "-l", "locale", required=True, help="The locale to review, e.g. ko.")
 @click.option("--reviewer", help="Name recorded in `# reviewed:` (default: [tool.l10n] reviewer, else $USER).")
-@command(writes=True)
+@command(writes=False)  # the project lock is taken for each decision's write, not while a key is awaited
 def review(ctx: click.Context, locale: str, reviewer: str | None) -> None:
     """Review fuzzy and unreviewed machine-translated entries one at a time; saves after each decision."""
     from . import review as stage
@@ -456,7 +456,8 @@ def review(ctx: click.Context, locale: str, reviewer: str | None) -> None:
             if text is None or text == item.draft:
                 click.echo("draft unchanged")
                 continue
-            stage.save_draft(session, item, text)
+            with project_lock(config, "review"):
+                stage.save_draft(session, item, text)
             counts["edited"] += 1
             click.echo(f"draft saved to {item.file} (still to review: accept it with a)")
         elif not item.draft:
@@ -475,7 +476,8 @@ def review(ctx: click.Context, locale: str, reviewer: str | None) -> None:
                 if not sure:
                     click.echo("not accepted")
                     continue
-            stage.accept(session, item, name)
+            with project_lock(config, "review"):
+                stage.accept(session, item, name)
             counts["accepted"] += 1
             click.echo(f"accepted; saved {item.file}")
     left = len(stage.pending(session))
