@@ -258,6 +258,9 @@ def _report_build(result: Any) -> None:
             click.echo(f"{kind}: {outcome.slug} [{outcome.locale}]: {'; '.join(outcome.reasons)}", err=outcome.gate_withheld)
         elif outcome.fallbacks:
             click.echo(f"partial: {outcome.slug} [{outcome.locale}]: {outcome.fallbacks} blocks in English")
+        if outcome.published and outcome.outdated:
+            click.echo(f"outdated: {outcome.slug} [{outcome.locale}]: shown with translations of the previous "
+                       f"English: {'; '.join(outcome.outdated)}")
     click.echo(
         f"{result.output}/: {len(published)} pages published ({result.rendered} rendered), "
         f"{len(result.written)} files written, {len(result.removed)} removed, "
@@ -334,6 +337,11 @@ def stats(ctx: click.Context, fmt: str, locales: tuple[str, ...], html_file: Pat
         click.echo("withheld:")
         for locale, page in withheld:
             click.echo(f"  {page.slug} [{locale}]: {'; '.join(page.reasons)}")
+    outdated = [(r.locale, p) for r in rows for p in r.pages if p.outdated]
+    if outdated:
+        click.echo("outdated (the English changed; shown with the previous translation until reviewed):")
+        for locale, page in outdated:
+            click.echo(f"  {page.slug} [{locale}]: {'; '.join(page.outdated)}")
     if html_file is not None:
         click.echo(f"dashboard written to {html_file}")
 

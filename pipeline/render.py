@@ -25,6 +25,7 @@ from .source import DISCLAIMER_CONTEXT, Page, markdown
 
 # (msgctxt, msgid) -> approved translation, or None to fall back to English.
 Lookup = Callable[[str | None, str], str | None]
+MACHINE_MARK = "data-l10n-mt"  # on a block of a draft page that shows an unreviewed machine translation
 
 _MD = markdown()
 
@@ -42,12 +43,13 @@ def render_inline(text: str) -> Markup:
     return Markup(_MD.renderInline(text))
 
 
-def render_body(page: Page, lookup: Lookup | None) -> tuple[Markup, int]:
+def render_body(page: Page, lookup: Lookup | None, machine: frozenset | None = None) -> tuple[Markup, int]:
     """The page body in a locale; untranslated blocks stay English in an element with ``lang="en"``.
 
     Translations replace each block's inline tokens, so the block structure, link reference
     definitions and code blocks come from the English source itself; images come from the
-    English too, with their translated alt text and title. Returns (html, fallbacks).
+    English too, with their translated alt text and title. Returns (html, fallbacks). A block
+    whose translation is an unreviewed machine draft (``machine``: their keys) gets ``data-l10n-mt``.
     """
     english = _english_body(page)
     tokens = list(english.tokens)  # the blocks this locale changes are copies; the rest is shared
@@ -58,6 +60,10 @@ def render_body(page: Page, lookup: Lookup | None) -> tuple[Markup, int]:
         translated = lookup(None, seg.msgid) if seg.msgid is not None else None
         if translated is not None:
             token.children = reassemble(seg, translated, env)
+            if machine and (None, seg.msgid) in machine:
+                opener = _block_opener(tokens, index)
+                tokens[opener] = _shallow_copy(tokens[opener])
+                tokens[opener].attrs = {**tokens[opener].attrs, MACHINE_MARK: ""}
         else:
             if seg.msgid is not None:
                 fallbacks += 1
@@ -180,7 +186,8 @@ class SiteRenderer:
         return self.env.get_template(name)
 
     def _common(self, locale: str, root: str) -> dict:
-        return {"tag": html_tag(locale), "dir": text_direction(locale), "root": root, "draft": False}
+        return {"tag": html_tag(locale), "dir": text_direction(locale), "root": root, "draft": False,
+                "machine_draft": False}
 
     def page(
         self,
@@ -190,12 +197,17 @@ class SiteRenderer:
         translations: gettext.NullTranslations,
         lookup: Lookup | None,
         draft: bool = False,
+        outdated: str | None = None,
+        machine: frozenset | None = None,
     ) -> tuple[str, int]:
         """One content page; ``published_in`` lists the locales this page is published in.
+        ``outdated``: the date its English changed, when it shows translations made for the
+        previous English; ``machine``: the keys of unreviewed machine translations (drafts).
 
         Returns the HTML and how many blocks fell back to English.
         """
         english: set[str] = set()  # front matter fields shown in English
+        marked: set[str] = set()  # front matter fields shown as unreviewed machine translation
 
         def text(key: str) -> str | None:
             value = page.fields.get(key)
@@ -209,9 +221,11 @@ class SiteRenderer:
             if translated is None:
                 english.add(key)
                 return value
+            if machine and (context, value) in machine:
+                marked.add(key)
             return translated
 
-        body, fallbacks = render_body(page, lookup)
+        body, fallbacks = render_body(page, lookup, machine)
         caption = text("image_caption")
         alt = text("image_alt")
         view = {
@@ -229,13 +243,18 @@ class SiteRenderer:
             # included ({{ page.fields.summary }}); every other key stays in page.meta.
             "fields": {key: text(key) for key in page.fields},
             "english": english,
+            "machine": marked,
             "image_alt_english": ("image_alt" if alt is not None else "image_caption") in english,
         }
         fallbacks += len(english - {"disclaimer"})
         context = self._common(locale, "../")
+        source = self.config.source_locale
         context.update(
             page=view,
             draft=draft,
+            machine_draft=bool(machine) and any(m.key in machine for m in page.messages),
+            outdated={"date": outdated, "href": f"../{html_tag(source)}/{page.slug}.html", "tag": html_tag(source),
+                      "name": native_name(source)} if outdated else None,
             partial=bool(fallbacks),
             language_name=native_name(locale),
             canonical=page_url(self.config, locale, page.slug),
