@@ -236,3 +236,32 @@ def test_the_disclaimer_text_of_an_outdated_page_still_passes_the_gate(published
     assert l10n(published, "build").code == 0
     assert f'role="note" aria-label="의료 고지">{TRANSLATIONS["ko"][DISCLAIMER]}</aside>' in page(published, "ko")
     assert l10n(published, "check").code == 0  # the gate re-checks the rendered outdated page
+
+
+LOCALES = ("ko", "ja", "zh_Hans", "zh_Hant", "th", "vi", "ru", "ar")
+
+
+def test_the_shipped_site_keeps_all_eight_languages_after_a_one_word_edit(repo_copy: Path) -> None:
+    assert l10n(repo_copy, "build").code == 0
+    page_path = repo_copy / "source" / "mini-facelift.md"
+    english = page_path.read_text(encoding="utf-8")
+    page_path.write_text(english.replace("a shorter recovery period", "a short recovery period"), encoding="utf-8")
+    assert l10n(repo_copy, "extract").code == 0 and l10n(repo_copy, "update").code == 0
+    result = l10n(repo_copy, "build")
+    assert result.code == 0, result.output
+    for locale in LOCALES:
+        assert f"outdated: mini-facelift [{locale}]" in result.stdout
+        html = page(repo_copy, locale.replace("_", "-"), "mini-facelift")
+        notice = re.search(r'<p class="l10n-outdated">(.*?) <a href="../en/mini-facelift.html"', html)
+        assert notice is not None, locale
+        assert "English page changed" not in notice.group(1), locale  # translated in every shipped catalog
+        assert "<" not in notice.group(1)
+    assert l10n(repo_copy, "check").code == 0
+    # the disclaimer changes: every language withholds the page, as before
+    page_path.write_text(english.replace("※ Side effects such as", "※ Side effects, such as"), encoding="utf-8")
+    assert l10n(repo_copy, "extract").code == 0 and l10n(repo_copy, "update").code == 0
+    withheld = l10n(repo_copy, "build")
+    assert withheld.code == 1
+    for locale in LOCALES:
+        assert f"WITHHELD: mini-facelift [{locale}]: the disclaimer is fuzzy (needs review)" in withheld.stderr
+        assert not (repo_copy / "output" / locale.replace("_", "-") / "mini-facelift.html").exists()
