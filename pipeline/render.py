@@ -30,6 +30,7 @@ from .source import DISCLAIMER_CONTEXT, Page, markdown
 
 # (msgctxt, msgid) -> approved translation, or None to fall back to English.
 Lookup = Callable[[str | None, str], str | None]
+MACHINE_MARK = "data-l10n-mt"  # on a block of a draft page that shows an unreviewed machine translation
 
 _MD = markdown()
 
@@ -85,12 +86,13 @@ def safe_template_string(msgid: str, translation: str) -> str:
     return translation
 
 
-def render_body(page: Page, lookup: Lookup | None) -> tuple[Markup, int]:
+def render_body(page: Page, lookup: Lookup | None, machine: frozenset | None = None) -> tuple[Markup, int]:
     """The page body in a locale; untranslated blocks stay English in an element with ``lang="en"``.
 
     Translations replace each block's inline tokens, so the block structure, link reference
     definitions and code blocks come from the English source itself; images come from the
-    English too, with their translated alt text and title. Returns (html, fallbacks).
+    English too, with their translated alt text and title. Returns (html, fallbacks). A block
+    whose translation is an unreviewed machine draft (``machine``: their keys) gets ``data-l10n-mt``.
     """
     english = _english_body(page)
     tokens = list(english.tokens)  # the blocks this locale changes are copies; the rest is shared
@@ -101,6 +103,10 @@ def render_body(page: Page, lookup: Lookup | None) -> tuple[Markup, int]:
         translated = lookup(None, seg.msgid) if seg.msgid is not None else None
         if translated is not None:
             token.children = reassemble(seg, translated, env)
+            if machine and (None, seg.msgid) in machine:
+                opener = _block_opener(tokens, index)
+                tokens[opener] = _shallow_copy(tokens[opener])
+                tokens[opener].attrs = {**tokens[opener].attrs, MACHINE_MARK: ""}
         else:
             if seg.msgid is not None:
                 fallbacks += 1
@@ -277,7 +283,8 @@ class SiteRenderer:
         return self.env.get_template(name)
 
     def _common(self, locale: str, root: str) -> dict:
-        return {"tag": html_tag(locale), "dir": text_direction(locale), "root": root, "draft": False}
+        return {"tag": html_tag(locale), "dir": text_direction(locale), "root": root, "draft": False,
+                "machine_draft": False}
 
     def page(
         self,
@@ -288,9 +295,13 @@ class SiteRenderer:
         lookup: Lookup | None,
         draft: bool = False,
         urls: dict[str, str] | None = None,
+        outdated: str | None = None,
+        machine: frozenset | None = None,
     ) -> tuple[str, int]:
         """One content page; ``published_in`` lists the locales this page is published in;
         ``urls`` maps the page's local references to their URLs in ``output/<tag>/``.
+        ``outdated``: the date its English changed, when it shows translations made for the
+        previous English; ``machine``: the keys of unreviewed machine translations (drafts).
 
         Returns the HTML and how many blocks fell back to English.
         """
@@ -300,6 +311,7 @@ class SiteRenderer:
             return Markup(rewrite_urls(render_inline(text, english), urls))
 
         english: set[str] = set()  # front matter fields shown in English
+        marked: set[str] = set()  # front matter fields shown as unreviewed machine translation
 
         def text(key: str) -> str | None:
             value = page.fields.get(key)
@@ -313,9 +325,11 @@ class SiteRenderer:
             if translated is None:
                 english.add(key)
                 return value
+            if machine and (context, value) in machine:
+                marked.add(key)
             return translated
 
-        body, fallbacks = render_body(page, lookup)
+        body, fallbacks = render_body(page, lookup, machine)
         body = Markup(rewrite_urls(body, urls))
         caption = text("image_caption")
         alt = text("image_alt")
@@ -334,6 +348,7 @@ class SiteRenderer:
             # included ({{ page.fields.summary }}); every other key stays in page.meta.
             "fields": {key: text(key) for key in page.fields},
             "english": english,
+            "machine": marked,
             "image_alt_english": ("image_alt" if alt is not None else "image_caption") in english,
         }
         fallbacks += len(english - {"disclaimer"})
@@ -341,6 +356,7 @@ class SiteRenderer:
         canonical = page_url(self.config, locale, page.slug)
         image = page.meta.get("image")
         image_url = f"{self.config.base_url}{image}" if isinstance(image, str) and image else None
+        source = self.config.source_locale
         context.update(
             og=self._open_graph(locale, published_in, view["title"], view["description"], canonical, image_url),
             structured_data=json_ld({
@@ -357,6 +373,9 @@ class SiteRenderer:
             }),
             page=view,
             draft=draft,
+            machine_draft=bool(machine) and any(m.key in machine for m in page.messages),
+            outdated={"date": outdated, "href": f"../{html_tag(source)}/{page.slug}.html", "tag": html_tag(source),
+                      "name": native_name(source)} if outdated else None,
             partial=bool(fallbacks),
             language_name=native_name(locale),
             canonical=page_url(self.config, locale, page.slug),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -48,7 +49,7 @@ def make_site(root: Path, pages: int = 30) -> None:
         catalog = polib.pofile(str(po_path(root, locale)))
         for entry in catalog:
             prefix = "※ " if entry.msgid.startswith("※") else ""
-            placeholder = " %(language)s" if "%(language)s" in entry.msgid else ""
+            placeholder = "".join(f" {p}" for p in re.findall(r"%\(\w+\)s", entry.msgid))  # msgfmt -c wants them
             entry.msgstr = f"{prefix}{SCRIPT[locale]} {hashlib.sha1(entry.msgid.encode()).hexdigest()[:8]}{placeholder}."
         from pipeline.catalogs import write_catalog
 
