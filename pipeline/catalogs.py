@@ -27,12 +27,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IndexedCatalog",
-    "approved",
     "code_version",
     "compile_catalog",
     "format_catalog",
     "is_approved",
-    "nplurals",
     "read_catalog",
     "write_catalog",
 ]
@@ -497,16 +495,6 @@ def is_approved(entry: polib.POEntry) -> bool:
     if entry.msgid_plural:
         return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
     return bool(entry.msgstr)
-
-
-def approved(catalog: polib.POFile) -> dict[tuple[str | None, str], str]:
-    """(msgctxt, msgid) -> msgstr of every approved singular entry."""
-    return {(e.msgctxt, e.msgid): e.msgstr for e in catalog if not e.msgid_plural and is_approved(e)}
-
-
-def nplurals(catalog: polib.POFile) -> int:
-    match = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
-    return int(match.group(1)) if match else 2
 
 
 def compile_catalog(catalog: polib.POFile, locale: str, exclude: set[tuple[str | None, str]] = frozenset()) -> bytes:

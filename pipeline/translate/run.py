@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import os
 import re
 import threading
 import time
@@ -25,7 +24,7 @@ import polib
 
 from ..catalogs import read_catalog, write_catalog
 from ..checks.glossary import load_glossary
-from ..config import Config
+from ..config import Config, source_date_epoch
 from ..errors import InputError
 from .cache import CacheKey, TranslationCache
 from .masking import Masked, Masker, unmask
@@ -137,10 +136,8 @@ def _is_empty(entry: polib.POEntry) -> bool:
 
 
 def _today() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
-    return datetime.date.today().isoformat()
+    moment = source_date_epoch()
+    return moment.date().isoformat() if moment else datetime.date.today().isoformat()
 
 
 def _fill(entry: polib.POEntry, text: str, comment: str) -> None:
