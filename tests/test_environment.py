@@ -82,7 +82,8 @@ def test_without_gnu_gettext_the_suite_fails_with_the_install_command(tmp_path: 
     empty = tmp_path / "bin"  # a PATH without msgfmt, msgcat, msgmerge
     empty.mkdir()
     env = {**os.environ, "PATH": str(empty)}
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_merge.py::test_fstrcmp_known_values"]
+    selection = "tests/test_merge.py::test_fstrcmp_known_values"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", selection]
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0, result.stdout
     output = result.stdout + result.stderr
