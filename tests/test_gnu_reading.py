@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from pipeline.catalogs import read_catalog, write_catalog
 from pipeline.config import load_config
 
-HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+HEADER = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+)
 # Line separators and the other characters str.splitlines ends lines at, escapes' targets, and
 # ordinary text (Latin, Hangul, an emoji, a quote, a backslash).
 SPECIAL = "\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e\x07\x08\t\n\r\"\\"
@@ -145,7 +147,8 @@ def gnu_bytes(*args: str) -> bytes:
 )
 def test_gnu_escapes_and_line_breaks_inside_strings(project: Path, spelling: str, meaning: str) -> None:
     path = po_path(project, "ko")
-    text = path.read_text(encoding="utf-8").replace('msgid "Language"\nmsgstr ""', 'msgid "Language"\nmsgstr ' + spelling)
+    empty = 'msgid "Language"\nmsgstr ""'
+    text = path.read_text(encoding="utf-8").replace(empty, 'msgid "Language"\nmsgstr ' + spelling)
     path.write_text(text, encoding="utf-8")
     assert gnu("msgfmt", "-o", "/dev/null", str(path)).returncode == 0
 

@@ -74,7 +74,9 @@ def test_an_answer_that_echoes_the_key_is_stored_and_shown_redacted(
         assert entry(site, "ko", PLAIN).msgstr == "ko: your key is ***, encoded ***"
 
 
-def test_a_key_in_the_provider_url_is_redacted_from_answers_and_messages(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_key_in_the_provider_url_is_redacted_from_answers_and_messages(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     secret = "url-secret-98765"
     monkeypatch.setenv("MICROSOFT_API_KEY", "env-key-12345")
     with StubProvider() as stub:
@@ -142,7 +144,8 @@ def test_an_answer_far_longer_than_the_text_sent_stays_empty(site: Path) -> None
         result = translate(site, stub, "--locale", "ko")
         assert result.code == 0, result.output
         assert entry(site, "ko", PLAIN).msgstr == ""
-        assert f"left empty: the answer is {limit + 1:,} characters long for {len(PLAIN)} sent (at most {limit:,})" in result.stderr
+        reason = f"the answer is {limit + 1:,} characters long for {len(PLAIN)} sent (at most {limit:,})"
+        assert f"left empty: {reason}" in result.stderr
         stub.rule = answer_plain("A" * limit)  # exactly at the bound: accepted
         assert translate(site, stub, "--locale", "ko").code == 0
     assert entry(site, "ko", PLAIN).msgstr == "A" * limit
