@@ -25,7 +25,7 @@ from .errors import InputError
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 # Names the build writes at the top of output/ (besides one folder per language tag).
-SITE_FILES = frozenset({"index.html", "sitemap.xml", "style.css", "manifest.json", ".l10n-published"})
+SITE_FILES = frozenset({"index.html", "sitemap.xml", "style.css", "search.js", "manifest.json", ".l10n-published"})
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def classify(config: Config, display: str, url: str, line: int) -> LocalLink | N
         return LocalLink(url, line, f"{stem}.html", stem, suffix)
     first = normal.split("/", 1)[0]
     tags = {html_tag(loc).lower() for loc in (config.source_locale, *config.locales)}
-    if normal in SITE_FILES or first.lower() in tags or normal.endswith(".md"):
+    if normal in SITE_FILES or first.lower() in tags or first == "pagefind" or normal.endswith(".md"):
         raise InputError(display, line, f"{url!r}: source/{normal} cannot be published, the site writes that path itself"
                          if not normal.endswith(".md") else f"{url!r}: there is no page source/{normal}")
     source_file(config, normal, display, line)

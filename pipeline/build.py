@@ -337,9 +337,10 @@ def plan_site(
     from .checks.project import in_parallel, share_strings, workers
     from .extract import template_messages
     from .render import CatalogTranslations, SiteRenderer, translations_from_mo
+    from .search import enabled as search_enabled
     from .theme import template_environment
 
-    renderer = SiteRenderer(config, template_environment(config))
+    renderer = SiteRenderer(config, template_environment(config), search=not drafts and search_enabled(config))
     source = config.source_locale
     mos = {loc: state.mo if state.mo is not None else compile_catalog(state.catalog, loc, state.error_keys)
            for loc, state in states.items() if state.exists}
@@ -432,7 +433,11 @@ def _expected_files(config: Config, pages: list[Page], published: dict[str, list
     what a page's links may point at."""
     from .theme import STYLESHEET
 
+    from .search import SCRIPT, UI_FILES, enabled
+
     files = {"index.html", STYLESHEET} | ({"sitemap.xml"} if not drafts else set())
+    if not drafts and enabled(config):
+        files.update((SCRIPT, *UI_FILES))
     for page in pages:
         files.update(page.assets)
         for locale in published[page.slug]:
@@ -492,6 +497,10 @@ def _add_site_files(site: _Site, files: dict, pages: list[Page], published: dict
         keyed(Path("sitemap.xml"), key, partial(sitemap, config, published, languages))
     site_css = config.site_templates_dir / STYLESHEET
     files[Path(STYLESHEET)] = (site_css if site_css.is_file() else PACKAGE_TEMPLATES / STYLESHEET).read_bytes()
+    if renderer.search:
+        from .search import SCRIPT
+
+        files[Path(SCRIPT)] = (PACKAGE_TEMPLATES / SCRIPT).read_bytes()
     from .assets import read_source_file
 
     for target in dict.fromkeys(target for page in pages for target in page.assets):
@@ -590,6 +599,7 @@ def build(
         return previous
 
     from .checks.project import pages_and_states
+    from .search import enabled as search_enabled
 
     pages, states = pages_and_states(config, build=True)
     files, outcomes, mos, rendered = plan_site(config, pages, states, output, drafts, fingerprint.last_output,
@@ -602,10 +612,17 @@ def build(
     except BaseException:
         _discard(files)
         raise
-    removed = _remove_stale(output, set(files))
+    total = len(files)
+    if drafts or not search_enabled(config):
+        removed = _remove_stale(output, set(files))
+    else:
+        from .search import existing
+
+        written, removed = _index_for_search(config, output, set(files), written)
+        total += len(existing(output))
     if not drafts:
         _save_published_record(config, pages, states, outcomes)
-    result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), len(files), rendered)
+    result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), total, rendered)
     fingerprint.save(result, [config.mo_path(loc) for loc in mos] if not drafts else [])
     return result
 
@@ -711,6 +728,29 @@ def _discard(files: dict[Path, bytes | _Staged]) -> None:
                 os.unlink(data.temporary)
             except FileNotFoundError:
                 pass
+
+
+def _index_for_search(config: Config, output: Path, keep: set[Path], written: list[str]) -> tuple[list[str], list[str]]:
+    """Remove what the site no longer has, then make the search index of what it has (only when
+    a page was written or removed: a withheld page is gone before Pagefind reads the site).
+    Returns (written, removed) with the index's files."""
+    from .search import BUNDLE, existing, make_bundle
+
+    bundle_now = {Path(name) for name in existing(output)}
+    removed = _remove_stale(output, keep | bundle_now)
+    changed = any(name.endswith(".html") for name in (*written, *removed))
+    bundle = make_bundle(config, output, changed)
+    if bundle.files is None:
+        return written, removed
+    new = {Path(name): data for name, data in bundle.files.items()}
+    try:
+        written = sorted(written + _write_files(output, new))
+    except BaseException:
+        _discard(new)
+        raise
+    folder = output / BUNDLE
+    stale = _remove_stale(folder, {path.relative_to(BUNDLE) for path in new})
+    return written, sorted(removed + [f"{BUNDLE}/{name}" for name in stale])
 
 
 def _remove_stale(output: Path, keep: set[Path]) -> list[str]:

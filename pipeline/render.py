@@ -258,9 +258,10 @@ class CatalogTranslations(gettext.NullTranslations):
 class SiteRenderer:
     """Renders with one Jinja2 environment; ``locales`` lists every language of the site, source first."""
 
-    def __init__(self, config: Config, env: Environment) -> None:
+    def __init__(self, config: Config, env: Environment, search: bool = False) -> None:
         self.config = config
         self.env = env
+        self.search = search  # pages carry the search box (not drafts, not with search = false)
 
     def _template(self, name: str, translations: gettext.NullTranslations):
         """The template with the locale's gettext, whose translations are text, escaped as body
@@ -284,7 +285,7 @@ class SiteRenderer:
 
     def _common(self, locale: str, root: str) -> dict:
         return {"tag": html_tag(locale), "dir": text_direction(locale), "root": root, "draft": False,
-                "machine_draft": False}
+                "machine_draft": False, "search": self.search}
 
     def page(
         self,
