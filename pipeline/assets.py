@@ -138,3 +138,25 @@ def missing_targets(page_html: str, relative: str, exists) -> list[str]:  # noqa
         if target.startswith("../") or not exists(target):
             problems.append(f"<{tag.lower()}> points at {html.unescape(value)!r}, which is not in the built site")
     return sorted(set(problems))
+
+
+def variants(config: Config) -> frozenset[str]:
+    """Every language variant in ``source/`` (``images/x.ko.svg`` beside ``images/x.svg``): files
+    whose name has a configured locale before its extension. Read once a build."""
+    locales = set(config.locales)
+    found = set()
+    if config.source_dir.is_dir():
+        for parent, _dirs, names in os.walk(config.source_dir, followlinks=False):
+            for name in names:
+                parts = name.rsplit(".", 2)
+                if len(parts) == 3 and parts[1] in locales and parts[0]:
+                    found.add(os.path.relpath(os.path.join(parent, name), config.source_dir).replace(os.sep, "/"))
+    return frozenset(found)
+
+
+def localized(target: str, locale: str, available: frozenset[str]) -> str:
+    """``images/x.svg`` as a page in ``locale`` shows it: its variant ``images/x.ko.svg`` when
+    ``source/`` has one (``available``), else the file itself."""
+    stem, extension = posixpath.splitext(target)
+    candidate = f"{stem}.{locale}{extension}"
+    return candidate if candidate in available else target

@@ -369,6 +369,11 @@ def stats(ctx: click.Context, fmt: str, locales: tuple[str, ...], html_file: Pat
         click.echo("outdated (the English changed; shown with the previous translation until reviewed):")
         for locale, page in outdated:
             click.echo(f"  {page.slug} [{locale}]: {'; '.join(page.outdated)}")
+    images = [(r.locale, image) for r in rows for image in r.images]
+    if images:
+        click.echo("images with text and no version in the language (add images/NAME.LOCALE.EXT):")
+        for locale, image in images:
+            click.echo(f"  {image} [{locale}]")
     if html_file is not None:
         click.echo(f"dashboard written to {html_file}")
 
