@@ -17,9 +17,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import compliance
 from .build import BuildResult, build
-from .catalogs import read_catalog
-from .config import Config, html_tag
+from .config import Config
 from .errors import InputError
 
 MANIFEST = "manifest.json"
@@ -68,32 +68,6 @@ def _check_destination(config: Config, dest: Path) -> None:
         raise InputError(str(dest.parent), None, "the parent folder of the publish destination does not exist")
 
 
-def _manifest(config: Config, result: BuildResult, files: dict[str, str]) -> bytes:
-    revisions = {}
-    for locale in config.locales:
-        path = config.po_path(locale)
-        if path.is_file():
-            catalog = read_catalog(path, config)
-            revisions[locale] = {
-                "po_revision_date": catalog.metadata.get("PO-Revision-Date", ""),
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            }
-    pages = []
-    for outcome in result.outcomes:
-        if outcome.published:
-            relative = f"{html_tag(outcome.locale)}/{outcome.slug}.html"
-            pages.append({
-                "page": outcome.slug,
-                "locale": outcome.locale,
-                "path": relative,
-                "sha256": files[relative],
-                "catalog_revision": revisions.get(outcome.locale, {}).get("po_revision_date", "source"),
-                "catalog_sha256": revisions.get(outcome.locale, {}).get("sha256"),
-            })
-    document = {"generator": "l10n publish", "pages": pages, "files": files}
-    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-
-
 def _exchange(new: Path, dest: Path) -> None:
     """Swap two folders atomically (Linux renameat2); a plain rename when ``dest`` is new."""
     if not dest.exists():
@@ -117,6 +91,8 @@ def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = Fa
     """Build, hold the site to the gate (and ``verify``, a callable returning problems for
     ``output/``), then replace ``dest`` atomically with the site and its ``manifest.json``."""
     _check_destination(config, dest)
+    published_at = compliance.publish_time()  # SOURCE_DATE_EPOCH checked before anything is written
+    compliance.check_history(config)
     result = build(config)
     refusal = [f"{o.slug} [{o.locale}]: {'; '.join(o.reasons)}" for o in result.gate_withheld]
     if strict:
@@ -125,7 +101,11 @@ def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = Fa
     if not refusal and verify is not None:
         refusal += list(verify())
     site = _files(config.output_dir)
-    manifest = _manifest(config, result, site)
+    withheld = [{"page": o.slug, "locale": o.locale, "reasons": list(o.reasons)} for o in result.outcomes
+                if not o.published]
+    record = compliance.prepare(config, dest, compliance.page_versions(config, result.outcomes, site), withheld, site,
+                                published_at)
+    manifest = record.manifest
     new = {**site, MANIFEST: hashlib.sha256(manifest).hexdigest()}
     old = _files(dest)
     added = tuple(sorted(set(new) - set(old)))
@@ -142,7 +122,13 @@ def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = Fa
         (staging / MANIFEST).write_bytes(manifest)
         _fsync_tree(staging)
         os.chmod(staging, 0o755)
-        _exchange(staging, dest)
+        # recorded before the swap, so no published site lacks its record; undone if the swap fails
+        previous_history = compliance.append(config, record)
+        try:
+            _exchange(staging, dest)
+        except BaseException:
+            compliance.restore(config, previous_history)
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
     return PublishResult(str(dest), result, added, changed, removed, True)
