@@ -141,7 +141,8 @@ def translate_catalog(
     root: Path, locale: str, table: dict[str, str], fuzzy: set[str] = frozenset(), reviewed: bool = True
 ) -> None:
     """Fill a catalog as a translator would in a PO editor (then saved in GNU layout). With
-    ``reviewed``, a disclaimer it fills carries a review record, as a reviewer writes by hand."""
+    ``reviewed``, a disclaimer it fills carries a review record, as a reviewer writes by hand;
+    without, it has none."""
     from pipeline.catalogs import write_catalog
 
     path = po_path(root, locale)
@@ -149,9 +150,9 @@ def translate_catalog(
     for entry in catalog:
         if entry.msgid in table:
             entry.msgstr = table[entry.msgid]
-            if reviewed and entry.msgctxt == "disclaimer":
+            if entry.msgctxt == "disclaimer":  # without ``reviewed``: no review record
                 kept = [c for c in entry.tcomment.split("\n") if c and not c.startswith("reviewed:")]
-                entry.tcomment = "\n".join([*kept, REVIEW_RECORD])
+                entry.tcomment = "\n".join([*kept, REVIEW_RECORD] if reviewed else kept)
             if entry.msgid in fuzzy and "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
             elif entry.msgid not in fuzzy and "fuzzy" in entry.flags:
