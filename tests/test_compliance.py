@@ -7,13 +7,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
 
-from conftest import DISCLAIMER, TRANSLATIONS, l10n, po_path, snapshot, translate_catalog
+from conftest import (DISCLAIMER, PAGE, PYPROJECT, TRANSLATIONS, l10n, po_path, snapshot, translate_catalog,
+                      write_glossary)
 
 JA_DISCLAIMER = (
     "※ Side effects such as inflammation, bleeding, and nerve damage may occur depending on the individual, "
@@ -175,14 +177,38 @@ def test_a_failed_swap_takes_its_record_back(translated: Path, tmp_path: Path, m
     assert len(history(translated).read_bytes().splitlines()) == 2
 
 
+@pytest.fixture(scope="module")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The tiny project published twice (the Korean disclaimer changed in between): made once,
+    each test gets it back as it was (``published_twice``)."""
+    root = tmp_path_factory.mktemp("published") / "site"
+    (root / "source").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (root / "source" / "first-visit.md").write_text(PAGE, encoding="utf-8")
+    (root / "locales").mkdir()
+    write_glossary(root)
+    assert l10n(root, "extract").code == 0 and l10n(root, "update").code == 0
+    for locale, table in TRANSLATIONS.items():
+        translate_catalog(root, locale, table)
+    dest = root.parent / "www"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert publish(root, dest, monkeypatch, DAY1).code == 0
+        translate_catalog(root, "ko", {DISCLAIMER: "※ 개인에 따라 출혈 등 부작용이 생길 수 있습니다."})
+        assert publish(root, dest, monkeypatch, DAY2).code == 0
+    assert l10n(root, "audit", "--verify").code == 0
+    return root, dest
+
+
 @pytest.fixture
-def published_twice(translated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    dest = tmp_path / "www"
-    assert publish(translated, dest, monkeypatch, DAY1).code == 0
-    translate_catalog(translated, "ko", {DISCLAIMER: "※ 개인에 따라 출혈 등 부작용이 생길 수 있습니다."})
-    assert publish(translated, dest, monkeypatch, DAY2).code == 0
-    assert l10n(translated, "audit", "--verify").code == 0
-    return translated, dest
+def published_twice(published_site: tuple[Path, Path]):  # noqa: ANN201 - a generator fixture
+    root, dest = published_site
+    logged = history(root).read_bytes()
+    kept = dest.parent / "www-kept"
+    shutil.copytree(dest, kept)
+    yield root, dest
+    history(root).write_bytes(logged)
+    shutil.rmtree(dest)
+    kept.rename(dest)
 
 
 def edit_line(number: int, change):  # noqa: ANN001, ANN201 - a table of edits
