@@ -178,10 +178,14 @@ def test_a_claim_in_the_disclaimer_withholds_it(translated: Path) -> None:
 
 def test_the_list_is_editable(translated: Path) -> None:
     korean_claim(translated)
+    assert l10n(translated, "build").code == 1  # and the findings are cached
+    assert l10n(translated, "check").code == 1
     (translated / "locales" / "claims.csv").write_text(
         "locale,wording,reason\nen,miracle|miraculous,unverifiable efficacy: Medical Service Act art. 56(2)\n",
         encoding="utf-8")
     assert l10n(translated, "build").code == 0  # the Korean wording is no longer listed
+    assert (translated / "output" / "ko" / "first-visit.html").is_file()
+    assert l10n(translated, "check").code == 0
     claim_in_source(translated, "A miraculous recovery.")
     assert l10n(translated, "build").code == 1
 
