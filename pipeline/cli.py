@@ -347,12 +347,14 @@ def _print_audit(result: Any) -> None:
             who = (f"reviewed by {version['reviewer']} on {version['reviewed']}" if version["reviewer"]
                    else "source text")
             click.echo(f" {changed} {version['page']} [{version['locale']}] {version['path']} "
-                       f"sha256 {version['sha256'][:16]}; disclaimer sha256 {version['disclaimer']['sha256'][:16]}, {who}")
+                       f"sha256 {version['sha256'][:16]}; "
+                       f"disclaimer sha256 {version['disclaimer']['sha256'][:16]}, {who}")
             click.echo(f"      {version['disclaimer']['text']}")
         for withheld in record.withheld:
             if (not result.locales or withheld["locale"] in result.locales) and (
                     not result.pages or withheld["page"] in result.pages):
-                click.echo(f"   {withheld['page']} [{withheld['locale']}] not published: {'; '.join(withheld['reasons'])}")
+                reasons = "; ".join(withheld["reasons"])
+                click.echo(f"   {withheld['page']} [{withheld['locale']}] not published: {reasons}")
     for problem in result.problems:
         click.echo(f"error: {problem}", err=True)
     if result.verified and not result.problems:

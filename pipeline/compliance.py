@@ -1,13 +1,11 @@
 """The compliance record: what each published page version showed, who approved its disclaimer
-and when, kept in ``manifest.json`` beside the site and in a hash-chained publish history.
+and when, in ``manifest.json`` beside the site and in ``locales/publish-history.jsonl``.
 
-The history, ``locales/publish-history.jsonl``, gets one JSON line per publish. Each line holds
-its own sha256 and that of the line before it, so editing, removing or reordering a line breaks
-the chain; the last line holds the sha256 of the destination's ``manifest.json``, which holds the
-sha256 of every file published (and the last line's time and revision: a forger who recomputes
-the last line's sha256 still disagrees with the destination, or with the line committed to git). A line lists only the page versions that changed since the line before
-(and those gone), with the sha256 of the whole state it leaves: a site of 1,000 pages adds a
-few lines of history per publish, not megabytes. ``audit`` replays it.
+The history gets one JSON line per publish, carrying its own sha256 and the previous line's (a
+hash chain: an edited, removed or reordered line breaks it) and the sha256 of the manifest it
+published, which repeats the line's time and revision: a forged last line disagrees with the
+destination. A line lists only the page versions that changed (and those gone) with the sha256
+of the whole state, so 1,000 pages do not add megabytes per publish; ``audit`` replays it.
 """
 
 from __future__ import annotations
@@ -289,8 +287,8 @@ def destination_problems(record: Record) -> list[Problem]:
         if sha256(data) != record.manifest_sha256:
             problems.append(Problem(str(manifest_path), None, f"differs from the manifest of record {record.number}"))
             manifest = {}  # its file list cannot be trusted
-        elif (manifest.get("published_at"), manifest.get("source_revision"), manifest.get("history", {}).get("record")) \
-                != (record.published_at, record.source_revision, record.number):
+        elif (manifest.get("published_at"), manifest.get("source_revision"),
+              manifest.get("history", {}).get("record")) != (record.published_at, record.source_revision, record.number):
             problems.append(Problem(str(manifest_path), None, f"disagrees with record {record.number} on its time, "
                                     "revision or number: the history was edited"))
     except (OSError, ValueError):

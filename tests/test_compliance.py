@@ -222,9 +222,12 @@ def recompute_own_digest(line: bytes) -> bytes:
     record = json.loads(line)
     record["published_at"] = "2025-12-07T00:00:00Z"
     record.pop("sha256")
-    canonical = lambda r: json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()  # noqa: E731
     record["sha256"] = hashlib.sha256(canonical(record)).hexdigest()
     return canonical(record)
+
+
+def canonical(record: dict) -> bytes:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 @pytest.mark.parametrize("tamper", [
@@ -270,8 +273,9 @@ def test_publishing_on_a_broken_log_is_refused(published_twice: tuple[Path, Path
     (lambda dest: (dest / "style.css").write_text("aside { display: none }", encoding="utf-8"),
      "style.css: changed since record 2"),
 ])
-def test_a_changed_destination_fails_verify_naming_what_differs(published_twice: tuple[Path, Path], change,  # noqa: ANN001
-                                                                named: str) -> None:
+def test_a_changed_destination_fails_verify_naming_what_differs(
+    published_twice: tuple[Path, Path], change, named: str  # noqa: ANN001
+) -> None:
     root, dest = published_twice
     change(dest)
     result = l10n(root, "audit", "--verify")

@@ -41,7 +41,9 @@ def set_disclaimer_comment(root: Path, locale: str, comment: str, fuzzy: bool = 
     ("reviewed by Kim 2026-12-01", " has no review record"),
     ("translator: reviewed: Kim 2026-12-01", " has no review record"),
 ])
-def test_an_approved_disclaimer_without_a_review_record_is_withheld(translated: Path, comment: str, reason: str) -> None:
+def test_an_approved_disclaimer_without_a_review_record_is_withheld(
+    translated: Path, comment: str, reason: str
+) -> None:
     set_disclaimer_comment(translated, "ko", comment)
     assert not polib.pofile(str(po_path(translated, "ko"))).find(DISCLAIMER, msgctxt="disclaimer").fuzzy
 
