@@ -30,19 +30,25 @@ if TYPE_CHECKING:
 
 COLUMNS = ["locale", "wording", "reason"]
 CHECK_ID = "claims"
-# Arabic harakat, superscript alef and tatweel: spelling a reader does not need, so a list
-# entry without them matches a text with them.
-_ARABIC_MARKS = dict.fromkeys([*range(0x064B, 0x0653), 0x0670, 0x0640])
-_ALEF = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا"})
-_EMPHASIS = str.maketrans("", "", "*~`")
+# Deleted before comparing: Unicode format characters (category Cf: soft hyphen, zero-width and
+# BiDi controls, word joiner...), Arabic harakat, superscript alef and tatweel, and Markdown
+# emphasis markers. One regex: a character-by-character filter took 1.5 s on 11,000 entries.
+FORMAT_CHARACTERS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+_DELETED = re.compile(f"[{FORMAT_CHARACTERS}\u064b-\u0652\u0670\u0640*~`]")
+_ALEF = re.compile("[أإآ]")
 
 
 def fold(text: str) -> str:
     """``text`` as claims are compared: see the module docstring."""
-    text = unicodedata.normalize("NFKC", text).translate(_ARABIC_MARKS)
-    if not text.isascii():
-        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").translate(_ALEF)
-    return " ".join(text.translate(_EMPHASIS).split()).casefold()
+    if text.isascii():
+        text = _DELETED.sub("", text)
+    else:
+        text = _ALEF.sub("ا", _DELETED.sub("", unicodedata.normalize("NFKC", text)))
+    return " ".join(text.split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -140,10 +146,15 @@ def source_findings(pages: list[Page], claims: tuple[Claim, ...], source_locale:
     """Every claim in the English pages, at its line in ``source/``: each withholds its page in
     every language."""
     mine = tuple(c for c in claims if c.applies_to(source_locale))
+    # one search a message for every wording at once (a search per wording took 14 s at 1,000 pages)
+    wordings = sorted({w for c in mine for w in c._folded}, key=len, reverse=True)
+    anywhere = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, wordings))})(?!\w)") if wordings else None
     findings = []
-    for page in pages if mine else ():
+    for page in pages if anywhere else ():
         for message in page.messages:
             folded = fold(message.msgid)
+            if not anywhere.search(folded):
+                continue
             for claim in mine:
                 wording = claim.found_in(folded, words=True)
                 if wording is not None:
