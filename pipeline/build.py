@@ -636,7 +636,11 @@ def build(
     from .checks.project import pages_and_states
     from .search import enabled as search_enabled
 
+    from .checks.claims import load_claims_for, withheld_by_source
+
     pages, states = pages_and_states(config, build=True)
+    # a prohibited claim in the English withholds the page in every language
+    withheld = {**withheld_by_source(config, pages, load_claims_for(config)), **(withheld or {})}
     files, outcomes, mos, rendered = plan_site(config, pages, states, output, drafts, fingerprint.last_output,
                                                withheld or {})
     try:
@@ -839,7 +843,7 @@ class _Fingerprint:
         trusted_before = self.last.get("taken", 0) - 2_000_000_000
         self.taken = time.time_ns()
         digest = hashlib.sha256(repr((drafts, config.relative(self.output), code_version())).encode())
-        files = [config.root / "pyproject.toml", config.glossary_path]
+        files = [config.root / "pyproject.toml", config.glossary_path, config.locales_dir / "claims.csv"]
         files += [config.po_path(loc) for loc in config.locales]
         for folder in (config.source_dir, config.site_templates_dir):
             if folder.is_dir():
