@@ -242,3 +242,30 @@ def test_check_notices_a_file_gone_from_output(illustrated: Path) -> None:
     result = l10n(illustrated, "check")
     assert result.code == 1
     assert "output/ko/first-visit.html:1: error: missing-file: <img> points at '../images/smas.svg'" in result.output
+
+
+def test_a_file_named_with_spaces_a_reference_image_and_a_credit_link(translated: Path) -> None:
+    images = translated / "source" / "images"
+    images.mkdir()
+    (images / "before and after.svg").write_bytes(SVG)
+    (translated / "source" / "files").mkdir()
+    (translated / "source" / "files" / "credit.pdf").write_bytes(b"%PDF credit")
+    page = translated / PAGE_FILE
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "disclaimer:", 'attribution: "Photos: [TS Plastic Surgery](files/credit.pdf)"\ndisclaimer:', 1), encoding="utf-8")
+    _append(translated, "![Before and after][compare]\n\n[compare]: <images/before and after.svg>")
+    assert l10n(translated, "extract").code == 0
+    result = l10n(translated, "build")
+    assert result.code in (0, 1), result.output
+    html = (translated / "output" / "en" / "first-visit.html").read_text(encoding="utf-8")
+    assert 'src="../images/before%20and%20after.svg"' in html
+    assert 'href="../files/credit.pdf"' in html
+    assert (translated / "output" / "images" / "before and after.svg").read_bytes() == SVG
+    assert (translated / "output" / "files" / "credit.pdf").is_file()
+
+
+def test_a_missing_file_behind_a_reference_is_reported_where_it_is_used(translated: Path) -> None:
+    line = _append(translated, "Compare the photos.\n\n![Before and after][compare]\n\n[compare]: images/gone.svg")
+    result = l10n(translated, "extract")
+    assert result.code == 2
+    assert f"{PAGE_FILE}:{line + 2}: file source/images/gone.svg does not exist" in result.stderr
