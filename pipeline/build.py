@@ -17,7 +17,7 @@ import json
 import os
 import pickle
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -46,6 +46,7 @@ class PageOutcome:
     reasons: tuple[str, ...] = ()
     gate_withheld: bool = False  # withheld by the disclaimer gate (an error), not only the threshold
     fallbacks: int = 0  # blocks shown in English
+    outdated: tuple[str, ...] = ()  # entries approved for the previous English (``file:line``)
 
 
 @dataclass(frozen=True)
@@ -73,24 +74,24 @@ def _digest(*parts: object) -> str:
 
 
 def _code_digest(config: Config) -> str:
-    """Everything that shapes every page: our code, the templates, the config."""
+    """Everything that shapes every page: our code (every module of the package, and the
+    versions of the libraries that shape output: ``code_version``), the templates, the config."""
+    from .catalogs import code_version
     from .theme import STYLESHEET, TEMPLATE_NAMES, template_source
 
-    package = Path(__file__).parent
-    code = [p.read_bytes().hex() for p in sorted(package.glob("*.py"))]
     templates = [template_source(config, name)[0] for name in (*TEMPLATE_NAMES, STYLESHEET)]
     settings = (config.source_locale, config.locales, config.base_url, config.publish_threshold, config.translatable_keys)
-    return _digest(hashlib.sha256("".join(code).encode()).hexdigest(), templates, settings)
+    return _digest(code_version(), templates, settings)
 
 
-def _draft_lookup(state: LocaleState) -> Lookup:
-    """Drafts show every non-empty translation, fuzzy machine translations included."""
-    drafts = {
-        (e.msgctxt, e.msgid): e.msgstr
-        for e in (state.catalog if state.exists else [])
-        if not e.obsolete and not e.msgid_plural and e.msgstr
-    }
-    return _Table(drafts)
+def _draft_lookup(state: LocaleState) -> tuple[Lookup, frozenset]:
+    """Drafts show every non-empty translation, fuzzy machine translations included; with the
+    keys of the unreviewed machine translations among them (their blocks are marked)."""
+    from .catalogs import is_machine_draft
+
+    entries = [e for e in (state.catalog if state.exists else []) if not e.obsolete and not e.msgid_plural and e.msgstr]
+    machine = frozenset((e.msgctxt, e.msgid) for e in entries if is_machine_draft(e))
+    return _Table({(e.msgctxt, e.msgid): e.msgstr for e in entries}), machine
 
 
 class _Table:
@@ -187,12 +188,11 @@ def _stat(path: Path) -> tuple[int, int]:
 
 def _outcome(page: Page, locale: str, state: LocaleState, threshold: float) -> PageOutcome:
     verdict = state.verdict(page)
+    outdated = state.outdated_entries(page) if verdict.outdated else ()
     if verdict.publishable(threshold):
-        return PageOutcome(page.slug, locale, True, verdict.percent)
-    reasons = verdict.disclaimer_problems or (
-        f"{verdict.percent:.0f}% approved, below the publish threshold of {threshold:g}%",
-    )
-    return PageOutcome(page.slug, locale, False, verdict.percent, tuple(reasons), bool(verdict.disclaimer_problems))
+        return PageOutcome(page.slug, locale, True, verdict.percent, outdated=outdated)
+    return PageOutcome(page.slug, locale, False, verdict.percent, state.reasons(page, verdict, threshold),
+                       bool(verdict.disclaimer_problems), outdated=outdated)
 
 
 @dataclass
@@ -216,6 +216,8 @@ class _Site:
         source_tag = html_tag(self.config.source_locale)
         return {link.url: link.href(locale in self.published.get(link.page or "", ()), source_tag)
                 for link in page.links}
+    notices: dict[tuple[str, str], str]  # (slug, locale) -> the date its English changed, for the outdated notice
+    machine: dict[str, frozenset]  # drafts: per locale, the keys of unreviewed machine translations
 
     def key_of(self, page: Page) -> Callable[[str, list[str]], str]:
         """The manifest key of ``page`` in a locale, when published in ``locales``."""
@@ -225,10 +227,15 @@ class _Site:
         def key(loc: str, locales: list[str], found: list[str | None] | None = None) -> str:
             found = self.translations_of(page, loc) if found is None else found
             # NUL-separated (no PO string holds one); "=" marks a translation, "" its absence
-            parts = [source, loc, ",".join(locales), str(drafts), templates[loc]]
+            parts = [source, loc, ",".join(locales), str(drafts), templates[loc], self.notices.get((page.slug, loc), "")]
             if page.links:  # a link to a page leads to it in this language or in English
                 parts.append(repr(sorted(self.urls(page, loc).items())))
-            parts += ["" if text is None else "=" + text for text in found]
+            machine = self.machine.get(loc)
+            if machine:  # drafts: "~" marks an unreviewed machine translation (its block is marked)
+                parts += ["" if text is None else ("~" if m.key in machine else "=") + text
+                          for m, text in zip(page.messages, found)]
+            else:
+                parts += ["" if text is None else "=" + text for text in found]
             return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
         return key
@@ -250,7 +257,7 @@ class _Site:
     ) -> tuple[dict[Path, bytes], int]:
         return _render_versions(
             page, locales, outcomes, self.renderer, self.translations, self.lookups, self.manifest, self.output,
-            self.key_of(page), self.drafts, self,
+            self.key_of(page), self.drafts, self, self.notices, self.machine,
         )
 
     def reuse(self, page: Page, locales: list[str], outcomes: dict[tuple[str, str], PageOutcome]) -> dict | None:
@@ -273,7 +280,8 @@ class _Site:
             self.manifest.record(relative, key, data)
             files[Path(relative)] = data
             previous = outcomes[(page.slug, locale)]
-            outcomes[(page.slug, locale)] = PageOutcome(page.slug, locale, True, previous.percent, (), False, fallbacks)
+            outcomes[(page.slug, locale)] = replace(previous, published=True, reasons=(), gate_withheld=False,
+                                                    fallbacks=fallbacks)
         return files
 
 
@@ -344,9 +352,12 @@ def plan_site(
     translations = {loc: CatalogTranslations(state.approved(), mos.get(loc)) for loc, state in states.items()}
     translations[source] = translations_from_mo(None)
     lookups: dict[str, Lookup | None] = {source: None}
+    machine: dict[str, frozenset] = {}
     for loc, state in states.items():
         if drafts:
-            lookups[loc] = _draft_lookup(state)
+            lookups[loc], machine[loc] = _draft_lookup(state)
+        elif config.outdated == "previous" and state.outdated():
+            lookups[loc] = _Table({**state.approved(), **state.outdated()})  # outdated blocks keep their translation
         else:
             approved = state.approved()
             lookups[loc] = _Table(approved)
@@ -370,13 +381,13 @@ def plan_site(
             )
         for loc in [source, *states]:
             if (page.slug, loc) in (withheld or {}):
-                previous = outcomes[(page.slug, loc)]
-                outcomes[(page.slug, loc)] = PageOutcome(page.slug, loc, False, previous.percent,
-                                                         withheld[(page.slug, loc)], True)
+                outcomes[(page.slug, loc)] = replace(outcomes[(page.slug, loc)], published=False,
+                                                     reasons=withheld[(page.slug, loc)], gate_withheld=True)
         published[page.slug] = [loc for loc in [source, *states] if outcomes[(page.slug, loc)].published]
 
+    notices = {} if drafts or config.outdated != "previous" else _outdated_notices(config, pages, outcomes)
     site = _Site(config, renderer, translations, lookups, manifest, output, _code_digest(config), template_strings,
-                 drafts, published, _expected_files(config, pages, published, drafts))
+                 drafts, published, _expected_files(config, pages, published, drafts), notices, machine)
     # Pages the last build left as they should be are taken as they are, here; the others are
     # rendered, on every core when there are many (a worker is not worth it for a few).
     pending = []
@@ -436,6 +447,22 @@ def _expected_files(config: Config, pages: list[Page], published: dict[str, list
     return frozenset(files)
 
 
+def _outdated_notices(config: Config, pages: list[Page], outcomes: dict[tuple[str, str], PageOutcome]
+                      ) -> dict[tuple[str, str], str]:
+    """(slug, locale) -> the date the English page changed, in the locale's words, for every
+    version shown with outdated translations."""
+    from babel.dates import format_date
+
+    from .history import source_changed
+
+    by_slug = {page.slug: page for page in pages}
+    shown = [(by_slug[slug], loc) for (slug, loc), outcome in outcomes.items() if outcome.published and outcome.outdated]
+    if not shown:
+        return {}
+    changed = source_changed(config, sorted({page.path for page, _ in shown}))
+    return {(page.slug, loc): format_date(changed[page.path], format="long", locale=loc) for page, loc in shown}
+
+
 def _add_site_files(site: _Site, files: dict, pages: list[Page], published: dict[str, list[str]], states: dict) -> None:
     """The language indexes, the chooser, the sitemap, the stylesheet and the images. Indexes
     and the sitemap are keyed in the manifest like pages: a build that changed one page does not
@@ -464,7 +491,8 @@ def _add_site_files(site: _Site, files: dict, pages: list[Page], published: dict
         key = _digest(site.code, "index", locale, languages, entries, site.template_digests[locale], drafts)
         keyed(Path(html_tag(locale)) / "index.html", key, partial(
             renderer.index, locale, languages, entries, site.translations[locale], drafts))
-    files[Path("index.html")] = renderer.chooser(languages, drafts).encode("utf-8")
+    counts = {loc: sum(loc in published[p.slug] for p in pages) for loc in languages}
+    files[Path("index.html")] = renderer.chooser(languages, drafts, site.translations, counts).encode("utf-8")
     if not drafts:
         key = _digest(site.code, "sitemap", published, languages)
         keyed(Path("sitemap.xml"), key, partial(sitemap, config, published, languages))
@@ -488,6 +516,8 @@ def _render_versions(
     key_of: Callable[[str, list[str]], str],
     drafts: bool,
     site: _Site,
+    notices: dict[tuple[str, str], str],
+    machine: dict[str, frozenset],
 ) -> tuple[dict[Path, bytes], int]:
     """Render one page in each of ``locales`` and hold each to the HTML gate and the link check.
     A locale that fails is withheld and the others are rendered again, so their switchers and
@@ -510,7 +540,8 @@ def _render_versions(
                 rendered += 1
                 lookup = lookups[locale]
                 html, fallbacks = renderer.page(page, locale, locales, translations[locale], lookup, drafts,
-                                                site.urls(page, locale))
+                                                site.urls(page, locale),
+                                                outdated=notices.get((page.slug, locale)), machine=machine.get(locale))
                 disclaimer = page.fields["disclaimer"]
                 text = (lookup(DISCLAIMER_CONTEXT, disclaimer) if lookup else disclaimer) or disclaimer
                 problems = page_problems(html, expected_disclaimer(text))
@@ -520,9 +551,9 @@ def _render_versions(
                     # withheld in every language.
                     for loc in list(locales) if locale == source else [locale]:
                         locales.remove(loc)
-                        outcomes[(page.slug, loc)] = PageOutcome(
-                            page.slug, loc, False, outcomes[(page.slug, loc)].percent,
-                            tuple(f"rendered page [{locale}]: {p}" for p in problems), True,
+                        outcomes[(page.slug, loc)] = replace(
+                            outcomes[(page.slug, loc)], published=False,
+                            reasons=tuple(f"rendered page [{locale}]: {p}" for p in problems), gate_withheld=True,
                         )
                     failed = True
                     break
@@ -532,7 +563,8 @@ def _render_versions(
             manifest.record(relative, key, data)
             files[relative] = data
             previous = outcomes[(page.slug, locale)]
-            outcomes[(page.slug, locale)] = PageOutcome(page.slug, locale, True, previous.percent, (), False, fallbacks)
+            outcomes[(page.slug, locale)] = replace(previous, published=True, reasons=(), gate_withheld=False,
+                                                    fallbacks=fallbacks)
         if not failed:
             return files, rendered
 
@@ -577,6 +609,8 @@ def build(
         _discard(files)
         raise
     removed = _remove_stale(output, set(files))
+    if not drafts:
+        _save_published_record(config, pages, states, outcomes)
     result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), len(files), rendered)
     fingerprint.save(result, [config.mo_path(loc) for loc in mos] if not drafts else [])
     return result
@@ -601,6 +635,28 @@ def refuse_links(config: Config, output: Path) -> None:
                                      f"deleted ({advice})")
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(entry.path)
+
+
+def _save_published_record(config: Config, pages: list[Page], states: dict[str, LocaleState],
+                           outcomes: tuple[PageOutcome, ...]) -> None:
+    """Remember which translations this build published (with those the last builds published
+    that can still matter): an entry whose English changes later is outdated, not withheld,
+    only if its translation is in here."""
+    from .checks.project import PUBLISHED_RECORD, published_record
+
+    by_slug = {page.slug: page for page in pages}
+    previous = published_record(config)
+    record: dict[str, list[list[str | None]]] = {}
+    for locale, state in states.items():
+        pairs = {pair for pair in previous.get(locale, ()) if state.relevant(pair)}
+        for outcome in outcomes:
+            if outcome.locale == locale and outcome.published:
+                pairs |= state.published_pairs(by_slug[outcome.slug])
+        record[locale] = sorted(([c, m, t] for c, m, t in pairs), key=lambda p: (p[0] or "", p[1], p[2]))
+    try:
+        write_bytes_atomic(config.cache_dir / PUBLISHED_RECORD, json.dumps(record, ensure_ascii=False).encode())
+    except OSError:
+        pass  # a read-only project: nothing is outdated next time, its pages are withheld instead
 
 
 def build_checked_in_browser(config: Config, chromium: Path) -> BuildResult:

@@ -32,6 +32,7 @@ __all__ = [
     "compile_catalog",
     "format_catalog",
     "is_approved",
+    "is_machine_draft",
     "nplurals",
     "read_catalog",
     "write_catalog",
@@ -491,7 +492,7 @@ def keep_file_format(original: polib.POFile, catalog: polib.POFile) -> polib.POF
     return catalog
 
 
-@functools.cache
+@functools.cache  # one process, one version of the code
 def code_version() -> str:
     """A digest of this package (code and templates) and the libraries it reads and renders
     with: every cache under ``.cache/`` is keyed with it, so a new version never reuses old
@@ -519,6 +520,13 @@ def is_approved(entry: polib.POEntry) -> bool:
     if entry.msgid_plural:
         return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
     return bool(entry.msgstr)
+
+
+def is_machine_draft(entry: polib.POEntry) -> bool:
+    """A machine translation nobody reviewed: a ``# machine translation:`` comment and no
+    ``# reviewed:`` record (clearing ``fuzzy`` in an editor is not a review)."""
+    lines = entry.tcomment.split("\n") if entry.tcomment else []
+    return any(c.startswith("machine translation:") for c in lines) and not any(c.startswith("reviewed:") for c in lines)
 
 
 def approved(catalog: polib.POFile) -> dict[tuple[str | None, str], str]:

@@ -39,6 +39,11 @@ class PublishResult:
     published: bool  # False: refused or dry run
     refusal: tuple[str, ...] = ()
 
+    @property
+    def left_out(self) -> list:
+        """The page versions not published, each with its reasons (their links left out too)."""
+        return [o for o in self.build.outcomes if not o.published]
+
 
 def _files(root: Path) -> dict[str, str]:
     """relative path -> sha256 of every regular file under ``root`` (links are not followed)."""
@@ -164,15 +169,20 @@ def _exchange(new: Path, dest: Path) -> None:
 
 
 def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = False,
-            verify=None) -> PublishResult:
-    """Build, hold the site to the gate (and ``verify``, a callable returning problems for
-    ``output/``), then replace ``dest`` atomically with the site and its ``manifest.json``."""
+            verify=None, build_site=None) -> PublishResult:
+    """Build (``build_site``, default ``build``), then replace ``dest`` atomically with every page
+    version that passed the gate and a ``manifest.json``. Versions the gate withheld are left
+    out with every link to them; entries that are not published block nothing. Refused: when
+    ``verify`` (a callable returning problems of ``output/``) finds any, and with ``strict``
+    when any version is withheld, below the threshold or outdated."""
     _check_destination(config, dest)
-    result = build(config)
-    refusal = [f"{o.slug} [{o.locale}]: {'; '.join(o.reasons)}" for o in result.gate_withheld]
+    result = (build_site or build)(config)
+    refusal = []
     if strict:
-        refusal += [f"{o.slug} [{o.locale}]: {'; '.join(o.reasons)}" for o in result.outcomes
-                    if not o.published and not o.gate_withheld]
+        refusal += [f"{o.slug} [{o.locale}]: not published: {'; '.join(o.reasons)}" for o in result.outcomes
+                    if not o.published]
+        refusal += [f"{o.slug} [{o.locale}]: outdated: {'; '.join(o.outdated)}" for o in result.outcomes
+                    if o.published and o.outdated]
     if not refusal and verify is not None:
         refusal += list(verify())
     site = _files(config.output_dir)

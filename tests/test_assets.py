@@ -123,7 +123,7 @@ def test_a_symlink_out_of_source_is_refused_and_never_published(translated: Path
     before = snapshot(translated)
     result = l10n(translated, "build")
     assert result.code == 2, result.output
-    assert f"{PAGE_FILE}:{line}: source/images/env.svg is a symbolic link that leaves source/" in result.stderr
+    assert "source/images/env.svg: a symbolic link to /proc/" in result.stderr and "outside its folder" in result.stderr
     assert snapshot(translated) == before
     assert not (translated / "output" / "images").exists()
 
@@ -136,7 +136,7 @@ def test_a_folder_linked_from_outside_is_refused_too(translated: Path, tmp_path:
     _append(translated, "![Secret](images/secret.svg)")
     result = l10n(translated, "build")
     assert result.code == 2
-    assert "source/images/secret.svg is a symbolic link that leaves source/" in result.stderr
+    assert "source/images: a symbolic link to " in result.stderr and "outside its folder" in result.stderr
 
 
 def test_a_symlink_that_stays_inside_source_is_an_ordinary_file(translated: Path) -> None:
