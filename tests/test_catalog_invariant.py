@@ -166,3 +166,22 @@ def test_catalogs_an_earlier_version_wrote_with_an_empty_msgid_are_repaired(proj
     if command == ("update",):
         catalog = polib.pofile(str(po_path(project, "ko")))
         assert catalog.metadata["Language"] == "ko"  # the translator's header survived, not the stray one
+
+
+def test_the_shipped_site_with_an_empty_attribution_stays_clean_in_every_language(repo_copy: Path) -> None:
+    """The issue's reproduction on the shipped site: `attribution: ""` left the POT and all eight
+    catalogs failing `msgfmt -c` and printed the PO header as every translated page's credit."""
+    page = repo_copy / "source" / "mini-facelift.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\ndisclaimer:", '\nattribution: ""\ndisclaimer:', 1), encoding="utf-8")
+    for args in (("extract",), ("update",)):
+        result = l10n(repo_copy, *args)
+        assert result.code == 0, result.output
+    _assert_gnu_clean(repo_copy, "extract and update")
+    result = l10n(repo_copy, "build")
+    assert result.code == 0, result.output
+    pages = sorted((repo_copy / "output").glob("*/mini-facelift.html"))
+    assert len(pages) == 9
+    for built in pages:
+        html = built.read_text(encoding="utf-8")
+        assert "Project-Id-Version" not in html and 'class="attribution"' not in html, built
