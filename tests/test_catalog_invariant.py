@@ -2,7 +2,8 @@
 
 The corpus runs edits an editor makes (empty and blank fields, a page added and removed, a
 heading changed, a paragraph repeated, `%` in the text, a language added) through extract,
-update, translate --provider pseudo, a translator approving in a PO editor, and build; after
+update, translate --provider pseudo, an XLIFF export and import, a translator approving in a PO
+editor, and build; after
 every command each POT and PO is held to GNU `msgfmt -c` and `msgcat` (which rewrites it in
 GNU's layout: no difference). A message with an empty msgid would be a second header.
 """
@@ -52,6 +53,10 @@ def _approve_everything(root: Path) -> None:
 def _flows(root: Path) -> None:
     for args in (("extract",), ("update",), ("translate", "--provider", "pseudo"), ("build",)):
         _run(root, *args)
+    # an agency's CAT tool round trip: export, then import what came back
+    xliff = root.parent / "ko.xlf"
+    _run(root, "export", "--locale", "ko", "--output", str(xliff))
+    _run(root, "import", str(xliff))
     _approve_everything(root)
     _assert_gnu_clean(root, "approving in a PO editor")
     _run(root, "build")
