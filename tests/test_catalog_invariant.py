@@ -2,10 +2,9 @@
 
 The corpus runs edits an editor makes (empty and blank fields, a page added and removed, a
 heading changed, a paragraph repeated, `%` in the text, a language added) through extract,
-update, translate --provider pseudo, an XLIFF export and import, a translator approving in a PO
-editor, and build; after
-every command each POT and PO is held to GNU `msgfmt -c` and `msgcat` (which rewrites it in
-GNU's layout: no difference). A message with an empty msgid would be a second header.
+update, translate --provider pseudo, an XLIFF export and import, a review decision, a translator
+approving in a PO editor, and build; after every command each POT and PO is held to GNU
+`msgfmt -c` and `msgcat` (which rewrites it in GNU's layout: no difference). A message with an empty msgid would be a second header.
 """
 
 from __future__ import annotations
@@ -15,7 +14,10 @@ from typing import Callable
 
 import polib
 import pytest
+from click.testing import CliRunner
 from conftest import gnu, l10n, po_path, translate_catalog
+
+from pipeline.cli import main
 
 PAGE = "source/first-visit.md"
 
@@ -57,6 +59,11 @@ def _flows(root: Path) -> None:
     xliff = root.parent / "ko.xlf"
     _run(root, "export", "--locale", "ko", "--output", str(xliff))
     _run(root, "import", str(xliff))
+    # a reviewer accepts the first machine draft in Arabic (and confirms, if asked), then quits
+    result = CliRunner().invoke(main, ["--project", str(root), "review", "--locale", "ar", "--reviewer", "Layla"],
+                                input="a\ny\nq\n", catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    _assert_gnu_clean(root, "review")
     _approve_everything(root)
     _assert_gnu_clean(root, "approving in a PO editor")
     _run(root, "build")
@@ -116,6 +123,7 @@ def test_every_catalog_stays_msgfmt_clean_over_a_week_of_edits(project: Path) ->
     pot = (project / "locales" / "messages.pot").read_text(encoding="utf-8")
     assert "Before your visit" in pot and "100 % of visits" in pot
     assert po_path(project, "ja").is_file()
+    assert "# reviewed: Layla" in po_path(project, "ar").read_text(encoding="utf-8")  # the review flow wrote
 
 
 def test_empty_front_matter_values_are_not_messages_and_no_page_shows_the_header(translated: Path) -> None:
