@@ -77,8 +77,9 @@ def classify(config: Config, display: str, url: str, line: int) -> LocalLink | N
     first = normal.split("/", 1)[0]
     tags = {html_tag(loc).lower() for loc in (config.source_locale, *config.locales)}
     if normal in SITE_FILES or first.lower() in tags or normal.endswith(".md"):
-        raise InputError(display, line, f"{url!r}: source/{normal} cannot be published, the site writes that path itself"
-                         if not normal.endswith(".md") else f"{url!r}: there is no page source/{normal}")
+        if normal.endswith(".md"):
+            raise InputError(display, line, f"{url!r}: there is no page source/{normal}")
+        raise InputError(display, line, f"{url!r}: source/{normal} cannot be published, the site writes that path itself")
     source_file(config, normal, display, line)
     return LocalLink(url, line, normal, None, suffix)
 
@@ -93,7 +94,8 @@ def source_file(config: Config, relative: str, display: str, line: int | None) -
     except (OSError, RuntimeError):
         raise InputError(display, line, f"file source/{relative} does not exist") from None
     if not real.is_relative_to(source):
-        raise InputError(display, line, f"source/{relative} is a symbolic link that leaves source/ ({real}): not published")
+        raise InputError(display, line,
+                         f"source/{relative} is a symbolic link that leaves source/ ({real}): not published")
     if not real.is_file():
         raise InputError(display, line, f"source/{relative} is not a regular file")
     return real

@@ -211,8 +211,8 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
     if not SLUG_RE.match(slug):
         raise InputError(display, line_of("slug"), f"invalid slug {slug!r}: must match {SLUG_RE.pattern}")
     if slug in reserved_slugs(config):
-        raise InputError(display, line_of("slug"),
-                         f"slug {slug!r} is a name the site itself uses (reserved: {', '.join(sorted(reserved_slugs(config)))})")
+        reserved = ", ".join(sorted(reserved_slugs(config)))
+        raise InputError(display, line_of("slug"), f"slug {slug!r} is a name the site itself uses (reserved: {reserved})")
     if DISCLAIMER_MARKER not in meta["disclaimer"]:
         raise InputError(display, line_of("disclaimer"), f"the disclaimer must carry the {DISCLAIMER_MARKER} marker")
     image = meta.get("image")

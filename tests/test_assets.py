@@ -15,7 +15,8 @@ from conftest import REPO, TRANSLATIONS, l10n, snapshot, translate_catalog
 from pipeline.checks.browser import CHROMIUM_ARGS, DEFAULT_CHROMIUM
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="#369"/></svg>'
-PARAGRAPH = "See the ![diagram of the SMAS layer](images/smas.svg) and the [aftercare leaflet](files/aftercare.pdf#page=2)."
+PARAGRAPH = ("See the ![diagram of the SMAS layer](images/smas.svg) and the "
+             "[aftercare leaflet](files/aftercare.pdf#page=2).")
 MSGID = "See the {image1} and the [aftercare leaflet](files/aftercare.pdf#page=2)."  # the image is a placeholder
 TRANSLATED = {
     "ko": "[애프터케어 안내서](files/aftercare.pdf#page=2)와 {image1}을 참고하세요.",
@@ -209,8 +210,8 @@ def test_a_template_pointing_at_nothing_withholds_the_page(translated: Path) -> 
     _with_assets(translated)
     (translated / "source" / "images" / "logo.svg").write_bytes(SVG)
     page_file = translated / PAGE_FILE
-    page_file.write_text(page_file.read_text(encoding="utf-8").replace("disclaimer:", "image: images/logo.svg\ndisclaimer:"),
-                         encoding="utf-8")
+    text = page_file.read_text(encoding="utf-8")
+    page_file.write_text(text.replace("disclaimer:", "image: images/logo.svg\ndisclaimer:"), encoding="utf-8")
     _translate_all(translated)
     result = l10n(translated, "build")
     assert result.code == 0, result.output
@@ -251,8 +252,8 @@ def test_a_file_named_with_spaces_a_reference_image_and_a_credit_link(translated
     (translated / "source" / "files").mkdir()
     (translated / "source" / "files" / "credit.pdf").write_bytes(b"%PDF credit")
     page = translated / PAGE_FILE
-    page.write_text(page.read_text(encoding="utf-8").replace(
-        "disclaimer:", 'attribution: "Photos: [TS Plastic Surgery](files/credit.pdf)"\ndisclaimer:', 1), encoding="utf-8")
+    credit = 'attribution: "Photos: [TS Plastic Surgery](files/credit.pdf)"\ndisclaimer:'
+    page.write_text(page.read_text(encoding="utf-8").replace("disclaimer:", credit, 1), encoding="utf-8")
     _append(translated, "![Before and after][compare]\n\n[compare]: <images/before and after.svg>")
     assert l10n(translated, "extract").code == 0
     result = l10n(translated, "build")

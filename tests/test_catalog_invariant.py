@@ -4,7 +4,8 @@ The corpus runs edits an editor makes (empty and blank fields, a page added and 
 heading changed, a paragraph repeated, `%` in the text, a language added) through extract,
 update, translate --provider pseudo, an XLIFF export and import, a review decision, a translator
 approving in a PO editor, and build; after every command each POT and PO is held to GNU
-`msgfmt -c` and `msgcat` (which rewrites it in GNU's layout: no difference). A message with an empty msgid would be a second header.
+`msgfmt -c` and `msgcat` (which rewrites it in GNU's layout: no difference). A message with an
+empty msgid would be a second header.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("empty blocks", _replace("## Before you arrive", "## Before you arrive\n\n#\n\n- \n\n>\n\n* * *\n\n...")),
     ("a page added", _add_page),
     ("a heading changed", _replace("## Before you arrive", "## Before your visit")),
-    ("a duplicate paragraph", _replace("Call us first.", "Call us first.\n\nPlease bring your ID card\nand a list of your medicines.")),
+    ("a duplicate paragraph",
+     _replace("Call us first.", "Call us first.\n\nPlease bring your ID card\nand a list of your medicines.")),
     ("a percent sign", _replace("Call us first.", "Call us first: 100 % of visits, %d days, %(name)s and %s.")),
     ("a page removed", _remove_page),
     ("a new locale", _add_locale),

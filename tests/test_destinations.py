@@ -164,3 +164,11 @@ def test_a_symlink_inside_output_is_refused_never_deleted_or_written_through(tra
     (translated / "output" / "images").unlink()
     (translated / "output" / "en" / "old.html").unlink()
     assert l10n(translated, "build").code == 0  # honest output: builds again
+
+
+def test_output_as_a_file_is_refused_and_kept(translated: Path) -> None:
+    (translated / "output").write_text("notes someone keeps here", encoding="utf-8")
+    result = l10n(translated, "build")
+    assert result.code == 2, result.output
+    assert "output: is a file, not a folder" in result.stderr
+    assert (translated / "output").read_text(encoding="utf-8") == "notes someone keeps here"
