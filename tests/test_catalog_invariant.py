@@ -94,6 +94,13 @@ def _remove_page(root: Path) -> None:
     (root / "source" / "aftercare.md").unlink()
 
 
+def _empty_cells_and_alt(root: Path) -> None:
+    (root / "source" / "images").mkdir(exist_ok=True)
+    (root / "source" / "images" / "blank.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    _replace("Call us first.", "Call us first.\n\n| Day | Note |\n|---|---|\n|  | |\n| 1 | Rest |\n\n"
+             "![](images/blank.svg)\n\n[](https://clinic.example/)\n\n![ ](images/blank.svg \"  \")")(root)
+
+
 def _add_locale(root: Path) -> None:
     _run(root, "init", "--locale", "ja")
 
@@ -104,6 +111,7 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
                                                   "description: '   '\nimage_caption: \"  \"")),
     ("a blank title-like extra value", _replace("disclaimer:", "image_alt: '\t'\ndisclaimer:")),
     ("empty blocks", _replace("## Before you arrive", "## Before you arrive\n\n#\n\n- \n\n>\n\n* * *\n\n...")),
+    ("empty table cells, alt texts and titles", _empty_cells_and_alt),
     ("a page added", _add_page),
     ("a heading changed", _replace("## Before you arrive", "## Before your visit")),
     ("a duplicate paragraph",
