@@ -63,12 +63,6 @@ class BuildResult:
         return [o for o in self.outcomes if o.gate_withheld]
 
 
-def is_approved(entry) -> bool:  # noqa: ANN001 - kept importable from here; see catalogs.is_approved
-    from .catalogs import is_approved as approved
-
-    return approved(entry)
-
-
 def _digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -844,4 +838,4 @@ def _file_digest(path: Path) -> bytes:
         return b"-"
 
 
-__all__ = ["BuildResult", "PageOutcome", "build", "is_approved", "plan_site"]
+__all__ = ["BuildResult", "PageOutcome", "build", "plan_site"]
