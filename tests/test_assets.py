@@ -270,3 +270,19 @@ def test_a_missing_file_behind_a_reference_is_reported_where_it_is_used(translat
     result = l10n(translated, "extract")
     assert result.code == 2
     assert f"{PAGE_FILE}:{line + 2}: file source/images/gone.svg does not exist" in result.stderr
+
+
+def test_assets_reach_drafts_and_the_published_site(illustrated: Path, tmp_path: Path, monkeypatch) -> None:
+    from pipeline.checks import browser
+
+    monkeypatch.setattr(browser, "check_in_browser", lambda *args, **kwargs: browser.BrowserReport((), 0, ()))
+    assert l10n(illustrated, "build", "--drafts").code in (0, 1)
+    drafts = illustrated / "output-drafts"
+    assert (drafts / "images" / "smas.svg").read_bytes() == SVG
+    assert '<img src="../images/smas.svg"' in (drafts / "ko" / "first-visit.html").read_text(encoding="utf-8")
+    dest = tmp_path / "www"
+    result = l10n(illustrated, "publish", "--dest", str(dest))
+    assert result.code == 0, result.output
+    assert (dest / "images" / "smas.svg").read_bytes() == SVG
+    assert (dest / "files" / "aftercare.pdf").is_file()
+    assert "images/smas.svg" in (dest / "manifest.json").read_text(encoding="utf-8")
