@@ -675,6 +675,9 @@ def refuse_links(config: Config, output: Path) -> None:
     if output.is_symlink():
         raise InputError(os.path.relpath(output, config.root), None,
                          f"is a symbolic link; nothing is written through it ({advice})")
+    if output.exists() and not output.is_dir():
+        raise InputError(os.path.relpath(output, config.root), None,
+                         f"is a file, not a folder ({advice.replace('link', 'file')})")
     pending = [str(output)] if output.is_dir() else []
     while pending:
         with os.scandir(pending.pop()) as entries:
