@@ -28,11 +28,13 @@ capitals). Faults are injected per request: a queue of ``faults`` taken first, t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
 import re
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,8 +44,17 @@ from urllib.parse import parse_qsl, urlsplit
 # A fault: ("status", code[, headers]), ("malformed",), ("hang",), ("delay", seconds),
 # ("drip", seconds per byte), ("stall",) (headers, then silence), ("drop-masks",),
 # ("answer", text) (this translation instead), ("huge", megabytes, declared) (an endless answer,
-# its Content-Length declared or not)
+# its Content-Length declared or not), ("gzip-bomb", megabytes) (that many zeros, gzip-compressed),
+# ("status", code, headers, body)
 Fault = tuple
+
+
+@functools.cache
+def _gzip_bomb(megabytes: int) -> bytes:
+    """``megabytes`` MB of zeros, gzip-compressed (about 1,000 to 1), made without holding them."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: the gzip format
+    block = b"0" * (1 << 20)
+    return b"".join([*(compressor.compress(block) for _ in range(megabytes)), compressor.flush()])
 
 
 @dataclass(frozen=True)
@@ -196,7 +207,10 @@ class StubProvider:
             self.release.wait(fault[1])
         if kind == "status":
             headers = fault[2] if len(fault) > 2 else {}
-            return self._send(handler, fault[1], b'{"error": "injected"}', headers)
+            body = fault[3] if len(fault) > 3 else b'{"error": "injected"}'
+            return self._send(handler, fault[1], body, headers)
+        if kind == "gzip-bomb":
+            return self._send(handler, 200, _gzip_bomb(fault[1]), {"Content-Encoding": "gzip"})
         if kind == "malformed":
             return self._send(handler, 200, b'{"translatedText": "unterminated')
         if self.key is not None and request.key != self.key:
