@@ -31,6 +31,7 @@ __all__ = [
     "compile_catalog",
     "format_catalog",
     "is_approved",
+    "is_machine_draft",
     "read_catalog",
     "write_catalog",
 ]
@@ -441,6 +442,7 @@ def _read_careful(text: str, display: str, config: Config) -> polib.POFile:
         entry.linenum = lines.get((context, _escaped(entry.msgid)), entry.linenum)
     if respelled:
         _restore(catalog, display)
+    _drop_empty_msgids(catalog)
     return catalog
 
 
@@ -526,6 +528,27 @@ def _restore(catalog: polib.POFile, display: str) -> None:
         entry.occurrences = [(original(name), original(line)) for name, line in entry.occurrences]
 
 
+def _drop_empty_msgids(catalog: polib.POFile) -> None:
+    """A second ``msgid ""`` (earlier versions extracted empty front matter values as one) is
+    no message: polib takes the last for the header, so the real one, the first with a
+    Content-Type, is put back and the others are dropped. The next write is ``msgfmt -c`` clean."""
+    strays = [e for e in catalog if e.msgid == "" and e.msgctxt is None and not e.msgid_plural]
+    if not strays:
+        return
+    if "Content-Type" not in catalog.metadata:
+        header = next((e for e in strays if "Content-Type:" in e.msgstr), None)
+        if header is not None:
+            catalog.metadata = {}
+            for line in header.msgstr.split("\n"):
+                name, colon, value = line.partition(":")
+                if colon:
+                    catalog.metadata[name.strip()] = value.strip()
+            catalog.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in header.flags else []
+    for entry in strays:
+        catalog.remove(entry)
+    catalog.l10n_repaired = True  # the file differs from what it reads as: rewrite it
+
+
 def _escaped(text: str) -> str:
     """A msgid as it is spelled between quotes in the file (how ``_check_syntax`` keys it)."""
     return polib.escape(text)
@@ -575,11 +598,18 @@ def code_version() -> str:
 
 def is_approved(entry: polib.POEntry) -> bool:
     """Approved = translated and not fuzzy: the convention every PO editor shares."""
-    if entry.obsolete or entry.fuzzy:
+    if entry.obsolete or entry.fuzzy or not entry.msgid.strip():  # msgid "" is the header's
         return False
     if entry.msgid_plural:
         return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
     return bool(entry.msgstr)
+
+
+def is_machine_draft(entry: polib.POEntry) -> bool:
+    """A machine translation nobody reviewed: a ``# machine translation:`` comment and no
+    ``# reviewed:`` record (clearing ``fuzzy`` in an editor is not a review)."""
+    lines = entry.tcomment.split("\n") if entry.tcomment else []
+    return any(c.startswith("machine translation:") for c in lines) and not any(c.startswith("reviewed:") for c in lines)
 
 
 def compile_catalog(catalog: polib.POFile, locale: str, exclude: set[tuple[str | None, str]] = frozenset()) -> bytes:

@@ -30,6 +30,10 @@ DEFAULT_TRANSLATABLE_KEYS = (
 )
 
 
+# How a block whose English changed after its translation was published is shown (CONTRACT §6).
+OUTDATED_MODES = ("previous", "english", "withhold")
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -43,6 +47,7 @@ class Config:
     provider_url: str | None = None
     project_name: str = "site"
     translatable_keys: tuple[str, ...] = DEFAULT_TRANSLATABLE_KEYS
+    outdated: str = "previous"  # an outdated block shows its "previous" translation, "english", or "withhold"s its page
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -205,6 +210,10 @@ def load_config(root: Path) -> Config:
     if "disclaimer" not in keys:
         keys = [*keys, "disclaimer"]  # the disclaimer is mandatory; it cannot be configured away
 
+    outdated = section.get("outdated", "previous")
+    if outdated not in OUTDATED_MODES:
+        raise InputError(display, line("outdated"), f"outdated must be one of {', '.join(map(repr, OUTDATED_MODES))}")
+
     for key in ("provider", "provider_url"):
         if key in section and not isinstance(section[key], str):
             raise InputError(display, line(key), f"{key} must be a string")
@@ -221,5 +230,6 @@ def load_config(root: Path) -> Config:
         provider_url=section.get("provider_url") or None,
         project_name=str(data.get("project", {}).get("name", root.name)),
         translatable_keys=tuple(keys),
+        outdated=outdated,
         extra=section,
     )

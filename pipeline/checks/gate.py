@@ -155,10 +155,12 @@ class Verdict:
     disclaimer_problems: tuple[str, ...]
     approved: int
     total: int
+    outdated: int = 0  # approved for the previous English and published: they count as ready
 
     @property
     def percent(self) -> float:
         return 100.0 * self.approved / self.total if self.total else 100.0
 
     def publishable(self, threshold: float) -> bool:
-        return not self.disclaimer_problems and self.percent >= threshold
+        ready = 100.0 * (self.approved + self.outdated) / self.total if self.total else 100.0
+        return not self.disclaimer_problems and ready >= threshold

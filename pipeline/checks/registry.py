@@ -7,6 +7,7 @@ from typing import Iterable
 import polib
 
 from .base import Check, Finding, Unit
+from .fragment import UntranslatedFragment
 from .glossary import GlossaryForbidden, GlossaryKeep, GlossaryRequired, Term
 from .invisible import ControlCharacters, InvisibleCharacters
 from .length import LengthRatio
@@ -32,6 +33,7 @@ def all_checks(glossary: tuple[Term, ...] = ()) -> list[Check]:
         GlossaryRequired(glossary),
         GlossaryForbidden(glossary),
         GlossaryKeep(glossary),
+        UntranslatedFragment(glossary),
         StyleMismatch(),
         DoubleSpace(),
         Untranslated(glossary),
