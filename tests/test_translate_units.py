@@ -235,6 +235,7 @@ def test_library_errors_are_redacted() -> None:
 def test_redact_hides_every_spelling_of_a_key() -> None:
     assert redact("k=a/b+c k=a%2Fb%2Bc k=a/b%2Bc", ("a/b+c",)) == "k=*** k=*** k=***"
     assert redact("nothing here", ("",)) == "nothing here"
+    assert redact("id=abc secret=abcdef", ("abc", "abcdef")) == "id=*** secret=***"  # not ***def
 
 
 def test_rate_limit_spaces_requests() -> None:

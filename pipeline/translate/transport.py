@@ -129,11 +129,9 @@ def printable(text: str) -> str:
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
     """``text`` with every secret (also URL-encoded, as it appears in query strings) hidden."""
-    for secret in secrets:
-        if not secret:
-            continue
-        for form in {secret, quote(secret), quote(secret, safe=""), quote_plus(secret)}:
-            text = text.replace(form, "***")
+    forms = {f for s in secrets if s for f in (s, quote(s), quote(s, safe=""), quote_plus(s))}
+    for form in sorted(forms, key=len, reverse=True):  # a key inside a longer one: the longer first
+        text = text.replace(form, "***")
     return text
 
 
