@@ -114,8 +114,11 @@ def test_reviewing_the_entry_removes_the_notice(published: Path) -> None:
     assert "l10n-outdated" in page(published, "ar")  # ar still waits for its review
 
 
-def test_without_a_record_of_the_publication_the_page_is_withheld(published: Path) -> None:
-    (published / ".cache" / "published.json").unlink()
+@pytest.mark.parametrize("record", [None, "{not json", '{"ko": 7}'])
+def test_without_a_record_of_the_publication_the_page_is_withheld(published: Path, record: str | None) -> None:
+    path = published / ".cache" / "published.json"
+    assert KO_OLD in path.read_text(encoding="utf-8")  # the build recorded what it published
+    path.unlink() if record is None else path.write_text(record, encoding="utf-8")
     edit_english(published)
     result = l10n(published, "build")
     line = msgid_line(published, "ko", NEW)

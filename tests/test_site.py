@@ -185,6 +185,7 @@ def test_publish_after_machine_translating_a_new_page_keeps_every_other_page(tra
     checked = l10n(translated, "check")
     # the pseudo drafts fail checks (Latin script in ko and ar); they are fuzzy, so that blocks nothing
     assert "warning: script" in checked.stdout and "(fuzzy: not published until fixed and reviewed)" in checked.stdout
+    assert checked.code == 0, checked.output
     result = l10n(translated, "publish", "--dest", str(dest))
     assert result.code == 0, result.output
     for tag in ("en", "ko", "ar"):

@@ -70,8 +70,9 @@ def test_json_counts_fuzzy_empty_errors_and_withheld_pages(translated: Path) -> 
     assert ar["errors"] == 1 and ar["mt_accepted_unchanged"] == 0
     [page] = ar["pages"]
     assert page["slug"] == "first-visit" and not page["publishable"] and page["gate"]
-    assert page["reasons"] == ["the disclaimer fails check glossary-required: 'bleeding' must be translated as 'النزيف' "
-                               f"or 'نزيف': locales/ar/LC_MESSAGES/messages.po:{msgid_line(translated, 'ar', 'disclaimer')}"]
+    line = msgid_line(translated, "ar", "disclaimer")
+    assert page["reasons"] == ["the disclaimer fails check glossary-required: 'bleeding' must be translated as "
+                               f"'النزيف' or 'نزيف': locales/ar/LC_MESSAGES/messages.po:{line}"]
     ko = rows["ko"]
     assert (ko["approved"], ko["fuzzy"], ko["errors"]) == (translated_count(translated, "ko"), 0, 0)
     assert ko["pages"] == [{"slug": "first-visit", "publishable": True, "percent": 100.0, "reasons": [], "gate": False,

@@ -245,7 +245,8 @@ class LocaleState:
             where = self.location(key) if key in self._lines else self.file
             return tuple(f"{problem}: {where}" for problem in verdict.disclaimer_problems)
         entries = self.holding_back(page)
-        shown = "; ".join(entries[:_LISTED]) + (f"; and {len(entries) - _LISTED} more" if len(entries) > _LISTED else "")
+        more = f"; and {len(entries) - _LISTED} more" if len(entries) > _LISTED else ""
+        shown = "; ".join(entries[:_LISTED]) + more
         return (f"{verdict.percent:.0f}% approved, below the publish threshold of {threshold:g}%: {shown}",)
 
 
