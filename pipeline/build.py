@@ -74,14 +74,14 @@ def _digest(*parts: object) -> str:
 
 
 def _code_digest(config: Config) -> str:
-    """Everything that shapes every page: our code, the templates, the config."""
+    """Everything that shapes every page: our code (every module of the package, and the
+    versions of the libraries that shape output: ``code_version``), the templates, the config."""
+    from .catalogs import code_version
     from .theme import STYLESHEET, TEMPLATE_NAMES, template_source
 
-    package = Path(__file__).parent
-    code = [p.read_bytes().hex() for p in sorted(package.glob("*.py"))]
     templates = [template_source(config, name)[0] for name in (*TEMPLATE_NAMES, STYLESHEET)]
     settings = (config.source_locale, config.locales, config.base_url, config.publish_threshold, config.translatable_keys)
-    return _digest(hashlib.sha256("".join(code).encode()).hexdigest(), templates, settings)
+    return _digest(code_version(), templates, settings)
 
 
 def _draft_lookup(state: LocaleState) -> tuple[Lookup, frozenset]:
@@ -208,8 +208,16 @@ class _Site:
     code: str
     template_strings: dict[str, list[str]]
     drafts: bool
+    published: dict[str, list[str]]  # slug -> locales, before rendering: where page links lead
+    expected: frozenset[str]  # every file the build will write, for the link check
     notices: dict[tuple[str, str], str]  # (slug, locale) -> the date its English changed, for the outdated notice
     machine: dict[str, frozenset]  # drafts: per locale, the keys of unreviewed machine translations
+
+    def urls(self, page: Page, locale: str) -> dict[str, str]:
+        """The page's local references as URLs on its page in ``locale``."""
+        source_tag = html_tag(self.config.source_locale)
+        return {link.url: link.href(locale in self.published.get(link.page or "", ()), source_tag)
+                for link in page.links}
 
     def key_of(self, page: Page) -> Callable[[str, list[str]], str]:
         """The manifest key of ``page`` in a locale, when published in ``locales``."""
@@ -221,6 +229,8 @@ class _Site:
             # NUL-separated (no PO string holds one); "=" marks a translation, "" its absence
             notice = self.notices.get((page.slug, loc), "")
             parts = [source, loc, ",".join(locales), str(drafts), templates[loc], notice]
+            if page.links:  # a link to a page leads to it in this language or in English
+                parts.append(repr(sorted(self.urls(page, loc).items())))
             machine = self.machine.get(loc)
             if machine:  # drafts: "~" marks an unreviewed machine translation (its block is marked)
                 parts += ["" if text is None else ("~" if m.key in machine else "=") + text
@@ -248,7 +258,7 @@ class _Site:
     ) -> tuple[dict[Path, bytes], int]:
         return _render_versions(
             page, locales, outcomes, self.renderer, self.translations, self.lookups, self.manifest, self.output,
-            self.key_of(page), self.drafts, self.notices, self.machine,
+            self.key_of(page), self.drafts, self, self.notices, self.machine,
         )
 
     def reuse(self, page: Page, locales: list[str], outcomes: dict[tuple[str, str], PageOutcome]) -> dict | None:
@@ -378,7 +388,7 @@ def plan_site(
 
     notices = {} if drafts or config.outdated != "previous" else _outdated_notices(config, pages, outcomes)
     site = _Site(config, renderer, translations, lookups, manifest, output, _code_digest(config), template_strings,
-                 drafts, notices, machine)
+                 drafts, published, _expected_files(config, pages, published, drafts), notices, machine)
     # Pages the last build left as they should be are taken as they are, here; the others are
     # rendered, on every core when there are many (a worker is not worth it for a few).
     pending = []
@@ -422,6 +432,20 @@ def plan_site(
         raise
     ordered = [outcomes[(p.slug, loc)] for p in pages for loc in [source, *states]]
     return files, ordered, mos, rendered_count
+
+
+def _expected_files(config: Config, pages: list[Page], published: dict[str, list[str]], drafts: bool) -> frozenset[str]:
+    """Every file of the site as planned before rendering (pages, indexes, stylesheet, assets):
+    what a page's links may point at."""
+    from .theme import STYLESHEET
+
+    files = {"index.html", STYLESHEET} | ({"sitemap.xml"} if not drafts else set())
+    for page in pages:
+        files.update(page.assets)
+        for locale in published[page.slug]:
+            files.update((f"{html_tag(locale)}/{page.slug}.html", f"{html_tag(locale)}/index.html"))
+    files.add(f"{html_tag(config.source_locale)}/index.html")
+    return frozenset(files)
 
 
 def _outdated_notices(config: Config, pages: list[Page], outcomes: dict[tuple[str, str], PageOutcome]
@@ -469,16 +493,17 @@ def _add_site_files(site: _Site, files: dict, pages: list[Page], published: dict
         key = _digest(site.code, "index", locale, languages, entries, site.template_digests[locale], drafts)
         keyed(Path(html_tag(locale)) / "index.html", key, partial(
             renderer.index, locale, languages, entries, site.translations[locale], drafts))
-    files[Path("index.html")] = renderer.chooser(languages, drafts).encode("utf-8")
+    counts = {loc: sum(loc in published[p.slug] for p in pages) for loc in languages}
+    files[Path("index.html")] = renderer.chooser(languages, drafts, site.translations, counts).encode("utf-8")
     if not drafts:
         key = _digest(site.code, "sitemap", published, languages)
         keyed(Path("sitemap.xml"), key, partial(sitemap, config, published, languages))
     site_css = config.site_templates_dir / STYLESHEET
     files[Path(STYLESHEET)] = (site_css if site_css.is_file() else PACKAGE_TEMPLATES / STYLESHEET).read_bytes()
-    for page in pages:
-        image = page.meta.get("image")
-        if image:
-            files[Path(image)] = (config.source_dir / image).read_bytes()
+    from .assets import read_source_file
+
+    for target in dict.fromkeys(target for page in pages for target in page.assets):
+        files[Path(target)] = read_source_file(config, target)  # each file once, whoever shows it
 
 
 def _render_versions(
@@ -492,11 +517,14 @@ def _render_versions(
     output: Path,
     key_of: Callable[[str, list[str]], str],
     drafts: bool,
+    site: _Site,
     notices: dict[tuple[str, str], str],
     machine: dict[str, frozenset],
 ) -> tuple[dict[Path, bytes], int]:
-    """Render one page in each of ``locales`` and hold each to the HTML gate. A locale that fails
-    is withheld and the others are rendered again, so their switchers and alternates drop it."""
+    """Render one page in each of ``locales`` and hold each to the HTML gate and the link check.
+    A locale that fails is withheld and the others are rendered again, so their switchers and
+    alternates drop it."""
+    from .assets import missing_targets
     from .checks.gate import expected_disclaimer, page_problems
     from .source import DISCLAIMER_CONTEXT
 
@@ -514,10 +542,12 @@ def _render_versions(
                 rendered += 1
                 lookup = lookups[locale]
                 html, fallbacks = renderer.page(page, locale, locales, translations[locale], lookup, drafts,
+                                                site.urls(page, locale),
                                                 outdated=notices.get((page.slug, locale)), machine=machine.get(locale))
                 disclaimer = page.fields["disclaimer"]
                 text = (lookup(DISCLAIMER_CONTEXT, disclaimer) if lookup else disclaimer) or disclaimer
                 problems = page_problems(html, expected_disclaimer(text))
+                problems += missing_targets(html, relative.as_posix(), site.expected.__contains__)
                 if problems:
                     # A failing source page means the templates hide the disclaimer: the page is
                     # withheld in every language.
@@ -562,8 +592,7 @@ def build(
     ``withheld`` maps (slug, locale) to reasons found outside the catalogs (the browser gate):
     those versions are withheld like any that fail the gate."""
     output = config.root / DRAFTS_DIR if drafts else config.output_dir
-    if output.is_symlink():
-        raise OSError(f"{config.relative(output)} is a symbolic link; refusing to write through it")
+    refuse_links(config, output)
     fingerprint = _Fingerprint(config, output, drafts)
     if not withheld and (previous := fingerprint.unchanged()) is not None:
         return previous
@@ -587,6 +616,27 @@ def build(
     result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), len(files), rendered)
     fingerprint.save(result, [config.mo_path(loc) for loc in mos] if not drafts else [])
     return result
+
+
+def refuse_links(config: Config, output: Path) -> None:
+    """A symbolic link for ``output/`` or in it (a shared ``images/``) is bad input, before anything
+    is written: a build would write through it, or delete it as a file the site does not have."""
+    from .errors import InputError
+
+    advice = "output/ is generated: remove the link and build again"
+    if output.is_symlink():
+        raise InputError(os.path.relpath(output, config.root), None,
+                         f"is a symbolic link; nothing is written through it ({advice})")
+    pending = [str(output)] if output.is_dir() else []
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    raise InputError(os.path.relpath(entry.path, config.root), None,
+                                     f"is a symbolic link inside the output folder; nothing is written through or "
+                                     f"deleted ({advice})")
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
 
 
 def _save_published_record(config: Config, pages: list[Page], states: dict[str, LocaleState],

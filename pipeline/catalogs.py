@@ -441,7 +441,29 @@ def _read_careful(text: str, display: str, config: Config) -> polib.POFile:
     for entry in catalog:
         context = None if entry.msgctxt is None else _escaped(entry.msgctxt)
         entry.linenum = lines.get((context, _escaped(entry.msgid)), entry.linenum)
+    _drop_empty_msgids(catalog)
     return catalog
+
+
+def _drop_empty_msgids(catalog: polib.POFile) -> None:
+    """A second ``msgid ""`` (earlier versions extracted empty front matter values as one) is
+    no message: polib takes the last for the header, so the real one, the first with a
+    Content-Type, is put back and the others are dropped. The next write is ``msgfmt -c`` clean."""
+    strays = [e for e in catalog if e.msgid == "" and e.msgctxt is None and not e.msgid_plural]
+    if not strays:
+        return
+    if "Content-Type" not in catalog.metadata:
+        header = next((e for e in strays if "Content-Type:" in e.msgstr), None)
+        if header is not None:
+            catalog.metadata = {}
+            for line in header.msgstr.split("\n"):
+                name, colon, value = line.partition(":")
+                if colon:
+                    catalog.metadata[name.strip()] = value.strip()
+            catalog.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in header.flags else []
+    for entry in strays:
+        catalog.remove(entry)
+    catalog.l10n_repaired = True  # the file differs from what it reads as: rewrite it
 
 
 def _escaped(text: str) -> str:
@@ -470,7 +492,7 @@ def keep_file_format(original: polib.POFile, catalog: polib.POFile) -> polib.POF
     return catalog
 
 
-@functools.cache
+@functools.cache  # one process, one version of the code
 def code_version() -> str:
     """A digest of this package (code and templates) and the libraries it reads and renders
     with: every cache under ``.cache/`` is keyed with it, so a new version never reuses old
@@ -493,7 +515,7 @@ def code_version() -> str:
 
 def is_approved(entry: polib.POEntry) -> bool:
     """Approved = translated and not fuzzy: the convention every PO editor shares."""
-    if entry.obsolete or entry.fuzzy:
+    if entry.obsolete or entry.fuzzy or not entry.msgid.strip():  # msgid "" is the header's
         return False
     if entry.msgid_plural:
         return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())

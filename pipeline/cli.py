@@ -11,6 +11,7 @@ import click
 
 from .config import Config, html_tag, load_config, validate_locale
 from .errors import InputError, LockTimeout
+from .files import links_out_of
 from .lock import project_lock
 
 
@@ -38,7 +39,12 @@ def command(writes: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @wraps(func)
         def run(ctx: click.Context, *args: Any, **kwargs: Any) -> None:
             try:
-                ctx.obj["config"] = load_config(ctx.obj["root"])
+                ctx.obj["config"] = config = load_config(ctx.obj["root"])
+                for link, target in links_out_of(config.root, (config.source_dir, config.locales_dir,
+                                                               config.site_templates_dir)):
+                    raise InputError(link.relative_to(config.root).as_posix(), None,
+                                     f"a symbolic link to {target}, outside its folder: inputs are read only "
+                                     "from inside the project's folders (copy the file in instead)")
                 if writes:
                     with project_lock(ctx.obj["config"], ctx.info_name or "command"):
                         func(ctx, *args, **kwargs)
@@ -51,6 +57,11 @@ def command(writes: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 click.echo(f"error: {exc}", err=True)
                 ctx.exit(1)
             except Failed:
+                ctx.exit(1)
+            except OSError as exc:  # a full disk, an I/O error: every write was atomic, so nothing is half-written
+                where = f"{exc.filename}: " if exc.filename else ""
+                click.echo(f"error: {where}{exc.strerror or exc}; files are as they were before this write, "
+                           "run the command again once the cause is fixed", err=True)
                 ctx.exit(1)
 
         return run
@@ -543,6 +554,46 @@ def serve(ctx: click.Context, port: int, bind: str, no_rebuild: bool) -> None:
             pass
         finally:
             stop.set()
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["xliff"]), default="xliff", show_default=True)
+@click.option("--locale", "-l", "locale", required=True, help="The locale to export.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: stdout).")
+@click.option("--only", type=click.Choice(["empty", "fuzzy", "all"]), default="all", show_default=True,
+              help="Which entries: untranslated, awaiting review, or all.")
+@command(writes=False)
+def export(ctx: click.Context, fmt: str, locale: str, output: Path | None, only: str) -> None:
+    """Write a locale's catalog as XLIFF 1.2 for a translation agency's CAT tool."""
+    from .exchange import export_xliff
+    from .files import write_bytes_atomic
+
+    config = _config(ctx)
+    _locales(config, (locale,))
+    result = export_xliff(config, locale, only)
+    if output is None:
+        click.echo(result.data.decode("utf-8"), nl=False)
+        return
+    write_bytes_atomic(output, result.data)
+    click.echo(f"{output}: {result.units} units of {locale} ({only})", err=True)
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--reviewed", "reviewed", default=None, metavar="NAME",
+              help="The imported translations were reviewed by NAME: approve them (else they stay fuzzy).")
+@command(writes=True)
+def import_(ctx: click.Context, source: Path, reviewed: str | None) -> None:
+    """Take the translations of an XLIFF file back into its locale's catalog."""
+    from .exchange import import_xliff
+
+    config = _config(ctx)
+    name = " ".join(reviewed.split()) if reviewed else None
+    result = import_xliff(config, source, str(source), name)
+    state = "approved, reviewed by " + name if name else "fuzzy, awaiting review"
+    click.echo(f"{result.file}: {len(result.changed)} of {result.units} units changed ({state})"
+               if result.changed else f"{result.file}: unchanged ({result.units} units, no new translation)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -49,6 +49,8 @@ def build_template(config: Config, pages: list[Page]) -> polib.POFile:
     entries: dict[tuple[str | None, str], polib.POEntry] = {}
 
     def add(context: str | None, msgid: str, path: str, line: int, comments: list[str]) -> None:
+        if not msgid.strip():
+            return  # msgid "" is the header; a template's _("") or a blank value is no message
         entry = entries.get((context, msgid))
         if entry is None:
             entry = entries[(context, msgid)] = polib.POEntry(msgid=msgid, msgstr="", msgctxt=context)
@@ -107,7 +109,7 @@ def extract(config: Config, check: bool = False) -> ExtractResult:
     """
     pages = load_pages(config)
     pot = build_template(config, pages)
-    old_text = None
+    old_text = old = None
     date = timestamp()
     if config.pot_path.is_file():
         old = read_catalog(config.pot_path, config)
@@ -116,7 +118,7 @@ def extract(config: Config, check: bool = False) -> ExtractResult:
             date = old.metadata.get("POT-Creation-Date", date)
     pot.metadata["POT-Creation-Date"] = date
     text = format_catalog(pot, config.po_width)
-    changed = text != old_text
+    changed = text != old_text or getattr(old, "l10n_repaired", False)
     if not check and changed:
         write_catalog(config.pot_path, pot, config.po_width)
     return ExtractResult(config.relative(config.pot_path), len(pot), changed)

@@ -129,6 +129,7 @@ def init_locale(config: Config, locale: str) -> LocaleUpdate:
     validate_locale(locale)
     if locale == config.source_locale:
         raise InputError(None, None, f"{locale!r} is the source locale")
+    _refuse_page_named_like(config, locale)
     pot = _read_template(config)
     pyproject = config.root / "pyproject.toml"
     text = read_text(pyproject, "pyproject.toml")
@@ -144,6 +145,21 @@ def init_locale(config: Config, locale: str) -> LocaleUpdate:
         update = LocaleUpdate(locale, config.relative(path), True, True, len(pot), 0, 0)
     write_text_atomic(pyproject, new_text)
     return update
+
+
+def _refuse_page_named_like(config: Config, locale: str) -> None:
+    """A page whose slug is the new language's tag would share its URL folder's name: the page,
+    read as the site with the locale added, reports it (``source/ja.md:3``)."""
+    from dataclasses import replace
+
+    from .config import html_tag
+    from .source import parse_page
+
+    with_locale = replace(config, locales=(*config.locales, locale))
+    for name in sorted({locale.lower(), html_tag(locale).lower()}):
+        page = config.source_dir / f"{name}.md"
+        if page.is_file():
+            parse_page(page, with_locale)
 
 
 def _add_locale(text: str, locale: str) -> str:

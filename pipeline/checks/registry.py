@@ -7,10 +7,11 @@ from typing import Iterable
 import polib
 
 from .base import Check, Finding, Unit
+from .fragment import UntranslatedFragment
 from .glossary import GlossaryForbidden, GlossaryKeep, GlossaryRequired, Term
-from .invisible import InvisibleCharacters
+from .invisible import ControlCharacters, InvisibleCharacters
 from .length import LengthRatio
-from .markup import MarkerKept, MarkupMismatch, StyleMismatch
+from .markup import DisclaimerPlainText, MarkerKept, MarkupMismatch, StyleMismatch
 from .punctuation import FinalPunctuation, LocaleComma
 from .script import UnexpectedScript
 from .typography import DoubleSpace, EdgeWhitespace
@@ -24,12 +25,15 @@ def all_checks(glossary: tuple[Term, ...] = ()) -> list[Check]:
     return [
         MarkerKept(),
         MarkupMismatch(),
+        DisclaimerPlainText(),
         EdgeWhitespace(),
         InvisibleCharacters(),
+        ControlCharacters(),
         UnexpectedScript(glossary),
         GlossaryRequired(glossary),
         GlossaryForbidden(glossary),
         GlossaryKeep(glossary),
+        UntranslatedFragment(glossary),
         StyleMismatch(),
         DoubleSpace(),
         Untranslated(glossary),

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..assets import missing_targets
 from ..config import Config, html_tag
 from .base import ERROR, WARNING, Finding
 from .gate import expected_disclaimer, page_problems
 from .project import pages_and_states
 
 GATE = "disclaimer-gate"
+MISSING_FILE = "missing-file"  # a built page's <img> or local link points at nothing in output/
 OUTDATED = "outdated"
 
 
@@ -42,8 +44,12 @@ def check_project(config: Config, locales: tuple[str, ...] | None = None) -> Che
                                     "the page passes the gate but is missing from output/ (run `l10n build`)"))
             return
         pages_checked += 1
-        for problem in page_problems(path.read_text(encoding="utf-8"), expected_disclaimer(expected)):
+        page_html = path.read_text(encoding="utf-8")
+        for problem in page_problems(page_html, expected_disclaimer(expected)):
             findings.append(Finding(locale, file, 1, "disclaimer", msgid, GATE, ERROR, problem))
+        relative = f"{html_tag(locale)}/{slug}.html"
+        for problem in missing_targets(page_html, relative, lambda target: (output / target).is_file()):
+            findings.append(Finding(locale, file, 1, None, slug, MISSING_FILE, ERROR, problem))
 
     for page in pages:
         disclaimer = page.disclaimer.msgid
