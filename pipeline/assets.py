@@ -25,7 +25,7 @@ from .errors import InputError
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 # Names the build writes at the top of output/ (besides one folder per language tag).
-SITE_FILES = frozenset({"index.html", "sitemap.xml", "style.css", "manifest.json", ".l10n-published"})
+SITE_FILES = frozenset({"index.html", "sitemap.xml", "style.css", "search.js", "manifest.json", ".l10n-published"})
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def classify(config: Config, display: str, url: str, line: int) -> LocalLink | N
         return LocalLink(url, line, f"{stem}.html", stem, suffix)
     first = normal.split("/", 1)[0]
     tags = {html_tag(loc).lower() for loc in (config.source_locale, *config.locales)}
-    if normal in SITE_FILES or first.lower() in tags or normal.endswith(".md"):
+    if normal in SITE_FILES or first.lower() in tags or first == "pagefind" or normal.endswith(".md"):
         raise InputError(display, line, f"{url!r}: source/{normal} cannot be published, the site writes that path itself"
                          if not normal.endswith(".md") else f"{url!r}: there is no page source/{normal}")
     source_file(config, normal, display, line)
@@ -138,3 +138,25 @@ def missing_targets(page_html: str, relative: str, exists) -> list[str]:  # noqa
         if target.startswith("../") or not exists(target):
             problems.append(f"<{tag.lower()}> points at {html.unescape(value)!r}, which is not in the built site")
     return sorted(set(problems))
+
+
+def variants(config: Config) -> frozenset[str]:
+    """Every language variant in ``source/`` (``images/x.ko.svg`` beside ``images/x.svg``): files
+    whose name has a configured locale before its extension. Read once a build."""
+    locales = set(config.locales)
+    found = set()
+    if config.source_dir.is_dir():
+        for parent, _dirs, names in os.walk(config.source_dir, followlinks=False):
+            for name in names:
+                parts = name.rsplit(".", 2)
+                if len(parts) == 3 and parts[1] in locales and parts[0]:
+                    found.add(os.path.relpath(os.path.join(parent, name), config.source_dir).replace(os.sep, "/"))
+    return frozenset(found)
+
+
+def localized(target: str, locale: str, available: frozenset[str]) -> str:
+    """``images/x.svg`` as a page in ``locale`` shows it: its variant ``images/x.ko.svg`` when
+    ``source/`` has one (``available``), else the file itself."""
+    stem, extension = posixpath.splitext(target)
+    candidate = f"{stem}.{locale}{extension}"
+    return candidate if candidate in available else target

@@ -63,12 +63,6 @@ class BuildResult:
         return [o for o in self.outcomes if o.gate_withheld]
 
 
-def is_approved(entry) -> bool:  # noqa: ANN001 - kept importable from here; see catalogs.is_approved
-    from .catalogs import is_approved as approved
-
-    return approved(entry)
-
-
 def _digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -212,12 +206,27 @@ class _Site:
     expected: frozenset[str]  # every file the build will write, for the link check
     notices: dict[tuple[str, str], str]  # (slug, locale) -> the date its English changed, for the outdated notice
     machine: dict[str, frozenset]  # drafts: per locale, the keys of unreviewed machine translations
+    variants: frozenset[str] = frozenset()  # language variants of assets in source/ (images/x.ko.svg)
 
     def urls(self, page: Page, locale: str) -> dict[str, str]:
-        """The page's local references as URLs on its page in ``locale``."""
+        """The page's local references as URLs on its page in ``locale`` (an image's variant for
+        the locale, when there is one)."""
+        from .assets import localized
+
         source_tag = html_tag(self.config.source_locale)
-        return {link.url: link.href(locale in self.published.get(link.page or "", ()), source_tag)
-                for link in page.links}
+        urls = {}
+        for link in page.links:
+            if link.page is None and self.variants:
+                link = replace(link, target=localized(link.target, locale, self.variants))
+            urls[link.url] = link.href(locale in self.published.get(link.page or "", ()), source_tag)
+        return urls
+
+    def image(self, page: Page, locale: str) -> str | None:
+        """The front matter image as the page in ``locale`` shows it."""
+        from .assets import localized
+
+        image = page.meta.get("image")
+        return localized(image, locale, self.variants) if isinstance(image, str) and image else None
 
     def key_of(self, page: Page) -> Callable[[str, list[str]], str]:
         """The manifest key of ``page`` in a locale, when published in ``locales``."""
@@ -231,6 +240,8 @@ class _Site:
             parts = [source, loc, ",".join(locales), str(drafts), templates[loc], notice]
             if page.links:  # a link to a page leads to it in this language or in English
                 parts.append(repr(sorted(self.urls(page, loc).items())))
+            if self.variants and (image := self.image(page, loc)) != page.meta.get("image"):
+                parts.append(image or "")  # this language's variant of the front matter image
             machine = self.machine.get(loc)
             if machine:  # drafts: "~" marks an unreviewed machine translation (its block is marked)
                 parts += ["" if text is None else ("~" if m.key in machine else "=") + text
@@ -344,9 +355,10 @@ def plan_site(
     from .checks.project import in_parallel, share_strings, workers
     from .extract import template_messages
     from .render import CatalogTranslations, SiteRenderer, translations_from_mo
+    from .search import enabled as search_enabled
     from .theme import template_environment
 
-    renderer = SiteRenderer(config, template_environment(config))
+    renderer = SiteRenderer(config, template_environment(config), search=not drafts and search_enabled(config))
     source = config.source_locale
     mos = {loc: state.mo if state.mo is not None else compile_catalog(state.catalog, loc, state.error_keys)
            for loc, state in states.items() if state.exists}
@@ -387,8 +399,12 @@ def plan_site(
         published[page.slug] = [loc for loc in [source, *states] if outcomes[(page.slug, loc)].published]
 
     notices = {} if drafts or config.outdated != "previous" else _outdated_notices(config, pages, outcomes)
+    from .assets import variants
+
+    available = variants(config)
     site = _Site(config, renderer, translations, lookups, manifest, output, _code_digest(config), template_strings,
-                 drafts, published, _expected_files(config, pages, published, drafts), notices, machine)
+                 drafts, published, _expected_files(config, pages, published, drafts, available), notices, machine,
+                 available)
     # Pages the last build left as they should be are taken as they are, here; the others are
     # rendered, on every core when there are many (a worker is not worth it for a few).
     pending = []
@@ -434,14 +450,20 @@ def plan_site(
     return files, ordered, mos, rendered_count
 
 
-def _expected_files(config: Config, pages: list[Page], published: dict[str, list[str]], drafts: bool) -> frozenset[str]:
+def _expected_files(config: Config, pages: list[Page], published: dict[str, list[str]], drafts: bool,
+                    variants: frozenset[str] = frozenset()) -> frozenset[str]:
     """Every file of the site as planned before rendering (pages, indexes, stylesheet, assets):
     what a page's links may point at."""
     from .theme import STYLESHEET
 
+    from .search import SCRIPT, UI_FILES, enabled
+
     files = {"index.html", STYLESHEET} | ({"sitemap.xml"} if not drafts else set())
+    if not drafts and enabled(config):
+        files.update((SCRIPT, *UI_FILES))
     for page in pages:
         files.update(page.assets)
+        files.update(_variants_of(page, variants))
         for locale in published[page.slug]:
             files.update((f"{html_tag(locale)}/{page.slug}.html", f"{html_tag(locale)}/index.html"))
     files.add(f"{html_tag(config.source_locale)}/index.html")
@@ -500,10 +522,26 @@ def _add_site_files(site: _Site, files: dict, pages: list[Page], published: dict
         keyed(Path("sitemap.xml"), key, partial(sitemap, config, published, languages))
     site_css = config.site_templates_dir / STYLESHEET
     files[Path(STYLESHEET)] = (site_css if site_css.is_file() else PACKAGE_TEMPLATES / STYLESHEET).read_bytes()
+    if renderer.search:
+        from .search import SCRIPT
+
+        files[Path(SCRIPT)] = (PACKAGE_TEMPLATES / SCRIPT).read_bytes()
     from .assets import read_source_file
 
-    for target in dict.fromkeys(target for page in pages for target in page.assets):
+    for target in dict.fromkeys(target for page in pages for target in (*page.assets, *_variants_of(page, site.variants))):
         files[Path(target)] = read_source_file(config, target)  # each file once, whoever shows it
+
+
+def _variants_of(page: Page, variants: frozenset[str]) -> list[str]:
+    """The language variants of the files ``page`` shows (``images/x.ko.svg`` of ``images/x.svg``)."""
+    if not variants:
+        return []
+    found = []
+    for target in page.assets:
+        stem, extension = os.path.splitext(target)
+        found += [v for v in variants if v.startswith(stem + ".") and v.endswith(extension)
+                  and v.count(".") == target.count(".") + 1]
+    return sorted(found)
 
 
 def _render_versions(
@@ -542,7 +580,7 @@ def _render_versions(
                 rendered += 1
                 lookup = lookups[locale]
                 html, fallbacks = renderer.page(page, locale, locales, translations[locale], lookup, drafts,
-                                                site.urls(page, locale),
+                                                site.urls(page, locale), image=site.image(page, locale),
                                                 outdated=notices.get((page.slug, locale)), machine=machine.get(locale))
                 disclaimer = page.fields["disclaimer"]
                 text = (lookup(DISCLAIMER_CONTEXT, disclaimer) if lookup else disclaimer) or disclaimer
@@ -598,8 +636,13 @@ def build(
         return previous
 
     from .checks.project import pages_and_states
+    from .search import enabled as search_enabled
+
+    from .checks.claims import load_claims_for, withheld_by_source
 
     pages, states = pages_and_states(config, build=True)
+    # a prohibited claim in the English withholds the page in every language
+    withheld = {**withheld_by_source(config, pages, load_claims_for(config)), **(withheld or {})}
     files, outcomes, mos, rendered = plan_site(config, pages, states, output, drafts, fingerprint.last_output,
                                                withheld or {})
     try:
@@ -610,10 +653,17 @@ def build(
     except BaseException:
         _discard(files)
         raise
-    removed = _remove_stale(output, set(files))
+    total = len(files)
+    if drafts or not search_enabled(config):
+        removed = _remove_stale(output, set(files))
+    else:
+        from .search import existing
+
+        written, removed = _index_for_search(config, output, set(files), written)
+        total += len(existing(output))
     if not drafts:
         _save_published_record(config, pages, states, outcomes)
-    result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), len(files), rendered)
+    result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), total, rendered)
     fingerprint.save(result, [config.mo_path(loc) for loc in mos] if not drafts else [])
     return result
 
@@ -721,6 +771,29 @@ def _discard(files: dict[Path, bytes | _Staged]) -> None:
                 pass
 
 
+def _index_for_search(config: Config, output: Path, keep: set[Path], written: list[str]) -> tuple[list[str], list[str]]:
+    """Remove what the site no longer has, then make the search index of what it has (only when
+    a page was written or removed: a withheld page is gone before Pagefind reads the site).
+    Returns (written, removed) with the index's files."""
+    from .search import BUNDLE, existing, make_bundle
+
+    bundle_now = {Path(name) for name in existing(output)}
+    removed = _remove_stale(output, keep | bundle_now)
+    changed = any(name.endswith(".html") for name in (*written, *removed))
+    bundle = make_bundle(config, output, changed)
+    if bundle.files is None:
+        return written, removed
+    new = {Path(name): data for name, data in bundle.files.items()}
+    try:
+        written = sorted(written + _write_files(output, new))
+    except BaseException:
+        _discard(new)
+        raise
+    folder = output / BUNDLE
+    stale = _remove_stale(folder, {path.relative_to(BUNDLE) for path in new})
+    return written, sorted(removed + [f"{BUNDLE}/{name}" for name in stale])
+
+
 def _remove_stale(output: Path, keep: set[Path]) -> list[str]:
     """Delete files (and then empty folders) under ``output`` the site no longer has; links are
     removed, never followed."""
@@ -772,7 +845,7 @@ class _Fingerprint:
         trusted_before = self.last.get("taken", 0) - 2_000_000_000
         self.taken = time.time_ns()
         digest = hashlib.sha256(repr((drafts, config.relative(self.output), code_version())).encode())
-        files = [config.root / "pyproject.toml", config.glossary_path]
+        files = [config.root / "pyproject.toml", config.glossary_path, config.locales_dir / "claims.csv"]
         files += [config.po_path(loc) for loc in config.locales]
         for folder in (config.source_dir, config.site_templates_dir):
             if folder.is_dir():
@@ -843,4 +916,4 @@ def _file_digest(path: Path) -> bytes:
         return b"-"
 
 
-__all__ = ["BuildResult", "PageOutcome", "build", "is_approved", "plan_site"]
+__all__ = ["BuildResult", "PageOutcome", "build", "plan_site"]

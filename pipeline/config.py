@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -90,8 +91,23 @@ class Config:
         except ValueError:
             return str(path)
 
-    def with_locales(self, locales: tuple[str, ...]) -> "Config":
-        return replace(self, locales=locales)
+def source_date_epoch() -> datetime | None:
+    """The moment ``SOURCE_DATE_EPOCH`` names (reproducible-builds.org), or None when unset.
+
+    Read by every command that writes a date; anything but whole seconds since 1970 is bad input.
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    try:
+        if not re.fullmatch(r"[0-9]+", value):
+            raise ValueError
+        return datetime.fromtimestamp(int(value), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(
+            None, None,
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, not {value!r}",
+        ) from None
 
 
 def validate_locale(name: str, where: str = "locale", path: str | None = None, line: int | None = None) -> str:

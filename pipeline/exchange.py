@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 
 from .catalogs import read_catalog, write_catalog
-from .config import Config, html_tag
+from .config import Config, html_tag, source_date_epoch
 from .errors import InputError
 from .review import REVIEWED_PREFIX, comment_lines
 
@@ -170,12 +169,7 @@ def import_xliff(config: Config, source: Path, display: str, reviewed: str | Non
 
 
 def _now() -> datetime.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        if not epoch.isdigit():
-            raise InputError(None, None, f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}")
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
-    return datetime.datetime.now(datetime.timezone.utc)
+    return source_date_epoch() or datetime.datetime.now(datetime.timezone.utc)
 
 
 def _today() -> datetime.date:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,7 +14,7 @@ from babel.messages.extract import extract as babel_extract
 from jinja2.ext import babel_extract as jinja_extract
 
 from .catalogs import format_catalog, read_catalog, write_catalog
-from .config import Config
+from .config import Config, source_date_epoch
 from .source import Page, load_pages, parse_page_text
 from .theme import TEMPLATE_NAMES, template_source
 
@@ -97,8 +96,7 @@ def _messages_of(pot: polib.POFile) -> list[tuple[Any, ...]]:
 
 
 def timestamp() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    moment = source_date_epoch() or datetime.now(timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M%z")
 
 
@@ -107,10 +105,10 @@ def extract(config: Config, check: bool = False) -> ExtractResult:
 
     The creation date changes only when the messages do, so a rerun is byte-identical.
     """
+    date = timestamp()
     pages = load_pages(config)
     pot = build_template(config, pages)
     old_text = old = None
-    date = timestamp()
     if config.pot_path.is_file():
         old = read_catalog(config.pot_path, config)
         old_text = format_catalog(old, config.po_width)

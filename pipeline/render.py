@@ -258,9 +258,10 @@ class CatalogTranslations(gettext.NullTranslations):
 class SiteRenderer:
     """Renders with one Jinja2 environment; ``locales`` lists every language of the site, source first."""
 
-    def __init__(self, config: Config, env: Environment) -> None:
+    def __init__(self, config: Config, env: Environment, search: bool = False) -> None:
         self.config = config
         self.env = env
+        self.search = search  # pages carry the search box (not drafts, not with search = false)
 
     def _template(self, name: str, translations: gettext.NullTranslations):
         """The template with the locale's gettext, whose translations are text, escaped as body
@@ -284,7 +285,7 @@ class SiteRenderer:
 
     def _common(self, locale: str, root: str) -> dict:
         return {"tag": html_tag(locale), "dir": text_direction(locale), "root": root, "draft": False,
-                "machine_draft": False}
+                "machine_draft": False, "search": self.search}
 
     def page(
         self,
@@ -297,11 +298,13 @@ class SiteRenderer:
         urls: dict[str, str] | None = None,
         outdated: str | None = None,
         machine: frozenset | None = None,
+        image: str | None = None,
     ) -> tuple[str, int]:
         """One content page; ``published_in`` lists the locales this page is published in;
         ``urls`` maps the page's local references to their URLs in ``output/<tag>/``.
         ``outdated``: the date its English changed, when it shows translations made for the
-        previous English; ``machine``: the keys of unreviewed machine translations (drafts).
+        previous English; ``machine``: the keys of unreviewed machine translations (drafts);
+        ``image``: the front matter image in this language (its variant, when there is one).
 
         Returns the HTML and how many blocks fell back to English.
         """
@@ -339,7 +342,7 @@ class SiteRenderer:
             "title": text("title"),
             "description": text("description"),
             "body": body,
-            "image": page.meta.get("image"),
+            "image": image or page.meta.get("image"),
             "image_alt": alt if alt is not None else (caption or ""),
             "image_caption": inline(caption, page.fields.get("image_caption")) if caption else None,
             "attribution": inline(a, page.fields.get("attribution")) if (a := text("attribution")) else None,
@@ -354,7 +357,7 @@ class SiteRenderer:
         fallbacks += len(english - {"disclaimer"})
         context = self._common(locale, "../")
         canonical = page_url(self.config, locale, page.slug)
-        image = page.meta.get("image")
+        image = view["image"]
         image_url = f"{self.config.base_url}{image}" if isinstance(image, str) and image else None
         source = self.config.source_locale
         context.update(

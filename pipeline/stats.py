@@ -41,6 +41,7 @@ class LocaleStats:
     pages: tuple[PageStatus, ...] = ()
     outdated: int = 0  # fuzzy entries still shown with the translation of their previous English
     failing: int = 0  # approved in the catalog but failing an error check: not done, not shown
+    images: tuple[str, ...] = ()  # images with text (``image_has_text``) that have no variant for the locale
 
     @property
     def percent(self) -> float:
@@ -58,6 +59,7 @@ class LocaleStats:
         data = asdict(self)
         data["pages"] = [{**asdict(p), "reasons": list(p.reasons), "outdated": list(p.outdated),
                           "percent": round(p.percent, 1)} for p in self.pages]
+        data["images"] = list(self.images)
         return {**data, "percent": round(self.percent, 1)}
 
 
@@ -71,8 +73,24 @@ def _page_status(config: Config, state: LocaleState, page: Page) -> PageStatus:
                       bool(verdict.disclaimer_problems), outdated)
 
 
+def images_with_text(page: Page) -> list[str]:
+    """The images of ``page`` whose text needs a variant per language: ``image_has_text: true``
+    names the front matter image; a list names images by path (``[images/chart.svg]``)."""
+    flag = page.meta.get("image_has_text")
+    if flag is True:
+        image = page.meta.get("image")
+        return [image] if isinstance(image, str) and image else []
+    if isinstance(flag, list):
+        return [str(item) for item in flag if isinstance(item, str)]
+    return []
+
+
 def stats(config: Config, locales: tuple[str, ...] | None = None) -> list[LocaleStats]:
+    from .assets import localized, variants
+
     pages = load_pages(config)
+    available = variants(config)
+    with_text = [(page.slug, image) for page in pages for image in images_with_text(page)]
     rows = []
     needed = {key for page in pages for key in page.keys}
     for locale, state in assess(config, locales).items():
@@ -98,6 +116,8 @@ def stats(config: Config, locales: tuple[str, ...] | None = None) -> list[Locale
                 pages=tuple(_page_status(config, state, page) for page in pages),
                 outdated=len(state.outdated()),
                 failing=failing,
+                images=tuple(f"{image} ({slug})" for slug, image in with_text
+                             if localized(image, locale, available) == image),
             )
         )
     return rows

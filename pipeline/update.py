@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polib
 
 from .catalogs import keep_file_format, read_catalog, write_catalog
-from .config import Config, validate_locale
+from .config import Config, source_date_epoch, validate_locale
 from .errors import InputError
 from .files import read_text, write_text_atomic
 from .merge import merge
@@ -105,6 +105,7 @@ def update(config: Config, locales: tuple[str, ...] | None = None) -> list[Local
 
 
 def _update(config: Config, locales: tuple[str, ...] | None) -> list[LocaleUpdate]:
+    source_date_epoch()  # a new catalog's header needs it: bad input before anything is written
     pot = _read_template(config)
     targets = locales or config.locales
     existing = {loc: read_catalog(config.po_path(loc), config) for loc in targets if config.po_path(loc).is_file()}
@@ -127,6 +128,7 @@ def init_locale(config: Config, locale: str) -> LocaleUpdate:
     """Add ``locale``: create its catalog and list it in ``[tool.l10n] locales``, keeping the
     file's formatting."""
     validate_locale(locale)
+    source_date_epoch()
     if locale == config.source_locale:
         raise InputError(None, None, f"{locale!r} is the source locale")
     _refuse_page_named_like(config, locale)

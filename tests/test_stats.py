@@ -13,7 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import DISCLAIMER, TRANSLATIONS, l10n, po_path, snapshot, translate_catalog
+from conftest import DISCLAIMER, TRANSLATIONS, l10n, po_path, snapshot, translate_catalog, write_glossary
 from test_review import review
 
 
@@ -54,10 +54,8 @@ def msgid_line(root: Path, locale: str, msgctxt: str) -> int:
 
 
 def test_json_counts_fuzzy_empty_errors_and_withheld_pages(translated: Path) -> None:
-    (translated / "locales" / "glossary.csv").write_text(
-        "term,locale,translation,rule,note\nbleeding,ar,النزيف|نزيف,required,side effect\n", encoding="utf-8"
-    )
-    changes = {DISCLAIMER: "※ قد تحدث آثار جانبية.", "Before you arrive": ""}  # bleeding dropped; one emptied
+    write_glossary(translated, "bleeding,ar,النزيف|نزيف,required,side effect")
+    changes = {DISCLAIMER: "※ قد تحدث آثار جانبية حسب الحالة الفردية.", "Before you arrive": ""}  # bleeding dropped; one emptied
     translate_catalog(translated, "ar", {**TRANSLATIONS["ar"], **changes}, fuzzy={"First Visit"})
 
     rows = by_locale(translated)
