@@ -345,10 +345,11 @@ def plan_site(
     config: Config, pages: list[Page], states: dict[str, LocaleState], output: Path, drafts: bool = False,
     trusted: dict[str, tuple[int, int]] | None = None,
     withheld: dict[tuple[str, str], tuple[str, ...]] | None = None,
-) -> tuple[dict[Path, bytes | _Staged], list[PageOutcome], dict[str, bytes], int]:
+) -> tuple[dict[Path, bytes | _Staged], list[PageOutcome], dict[str, bytes], int, _Manifest]:
     """Everything the output folder should hold: bytes, ``UNCHANGED`` for a file that already
     holds them, or for pages, a ``_Staged`` temporary file; with the outcome of every page and
-    locale, the compiled catalogs and how many pages were rendered. The caller commits the
+    locale, the compiled catalogs, how many pages were rendered and the manifest to save once
+    the files are written. The caller commits the
     staged files (``_write_files``) or removes them (``_discard``)."""
     global _site
     from .catalogs import compile_catalog
@@ -442,12 +443,11 @@ def plan_site(
             manifest.next.update(page.records)
     try:
         _add_site_files(site, files, pages, published, states)
-        manifest.save()
     except BaseException:
         _discard(files)
         raise
     ordered = [outcomes[(p.slug, loc)] for p in pages for loc in [source, *states]]
-    return files, ordered, mos, rendered_count
+    return files, ordered, mos, rendered_count, manifest
 
 
 def _expected_files(config: Config, pages: list[Page], published: dict[str, list[str]], drafts: bool,
@@ -643,8 +643,8 @@ def build(
     pages, states = pages_and_states(config, build=True)
     # a prohibited claim in the English withholds the page in every language
     withheld = {**withheld_by_source(config, pages, load_claims_for(config)), **(withheld or {})}
-    files, outcomes, mos, rendered = plan_site(config, pages, states, output, drafts, fingerprint.last_output,
-                                               withheld or {})
+    files, outcomes, mos, rendered, manifest = plan_site(config, pages, states, output, drafts,
+                                                         fingerprint.last_output, withheld or {})
     try:
         if not drafts:
             for locale, mo in mos.items():
@@ -653,6 +653,9 @@ def build(
     except BaseException:
         _discard(files)
         raise
+    # Only now that the files it describes are in place: a manifest saved before a failed write
+    # would vouch for pages that were never written, and the next build would keep the old ones.
+    manifest.save()
     total = len(files)
     if drafts or not search_enabled(config):
         removed = _remove_stale(output, set(files))
@@ -775,15 +778,14 @@ def _discard(files: dict[Path, bytes | _Staged]) -> None:
 
 
 def _index_for_search(config: Config, output: Path, keep: set[Path], written: list[str]) -> tuple[list[str], list[str]]:
-    """Remove what the site no longer has, then make the search index of what it has (only when
-    a page was written or removed: a withheld page is gone before Pagefind reads the site).
-    Returns (written, removed) with the index's files."""
-    from .search import BUNDLE, existing, make_bundle
+    """Remove what the site no longer has, then make the search index of what it has (unless the
+    index in place was made from these very pages: a withheld page is gone before Pagefind
+    reads the site). Returns (written, removed) with the index's files."""
+    from .search import BUNDLE, existing, indexed, make_bundle
 
     bundle_now = {Path(name) for name in existing(output)}
     removed = _remove_stale(output, keep | bundle_now)
-    changed = any(name.endswith(".html") for name in (*written, *removed))
-    bundle = make_bundle(config, output, changed)
+    bundle = make_bundle(config, output)
     if bundle.files is None:
         return written, removed
     new = {Path(name): data for name, data in bundle.files.items()}
@@ -794,6 +796,7 @@ def _index_for_search(config: Config, output: Path, keep: set[Path], written: li
         raise
     folder = output / BUNDLE
     stale = _remove_stale(folder, {path.relative_to(BUNDLE) for path in new})
+    indexed(config, bundle)
     return written, sorted(removed + [f"{BUNDLE}/{name}" for name in stale])
 
 

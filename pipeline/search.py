@@ -5,11 +5,12 @@ Chinese and Japanese) reads the built pages and writes one index per ``<html lan
 started by ``search.js`` on every page, searches the index of the page's own language only. Only
 ``<article data-pagefind-body>`` is indexed, so language indexes and the chooser are not results,
 and only what ``output/`` holds: a withheld page is removed before the index is made, so it is
-never found. The index is made again only when a page was written or removed.
+never found. The index is made again only when the pages changed since it was made.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -50,10 +51,10 @@ def executable() -> Path:
 @dataclass(frozen=True)
 class SearchBundle:
     """The index to put in ``output/pagefind/``: path under output/ -> bytes (None: the bundle
-    already there is current)."""
+    already there is current), and the state of the pages it was made from."""
 
     files: dict[str, bytes] | None
-    kept: frozenset[str]  # the bundle's files now in output/, when they stay as they are
+    pages: str  # digest of the pages' names, sizes and times when the index was made
 
 
 def existing(output: Path) -> frozenset[str]:
@@ -64,12 +65,33 @@ def existing(output: Path) -> frozenset[str]:
                      for parent, _dirs, names in os.walk(folder, followlinks=False) for name in names)
 
 
-def make_bundle(config: Config, output: Path, pages_changed: bool) -> SearchBundle:
-    """The Pagefind bundle for the pages in ``output/``: made again when a page changed or the
-    bundle is missing, otherwise the one in place."""
-    current = existing(output)
-    if not pages_changed and f"{BUNDLE}/{_ENTRY}" in current:
-        return SearchBundle(None, current)
+def pages_state(output: Path) -> str:
+    """A digest of what Pagefind reads (``<tag>/*.html``) by name, size and modification time."""
+    digest = hashlib.sha256()
+    for entry in sorted(os.scandir(output), key=lambda e: e.name) if output.is_dir() else ():
+        if entry.is_dir(follow_symlinks=False) and entry.name != BUNDLE:
+            for page in sorted(os.scandir(entry.path), key=lambda e: e.name):
+                if page.name.endswith(".html") and page.is_file(follow_symlinks=False):
+                    info = page.stat(follow_symlinks=False)
+                    digest.update(f"{entry.name}/{page.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _record(config: Config) -> Path:
+    return config.cache_dir / "search-index.json"
+
+
+def make_bundle(config: Config, output: Path) -> SearchBundle:
+    """The Pagefind bundle for the pages in ``output/``, unless the one in place was made from
+    these very pages (recorded by ``indexed``; a build that failed before recording it, or a
+    page changed since, makes it again)."""
+    state = pages_state(output)
+    try:
+        recorded = json.loads(_record(config).read_text(encoding="utf-8")).get("pages")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if recorded == state and f"{BUNDLE}/{_ENTRY}" in existing(output):
+        return SearchBundle(None, state)
     config.cache_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="pagefind-", dir=config.cache_dir))
     try:
@@ -87,4 +109,11 @@ def make_bundle(config: Config, output: Path, pages_changed: bool) -> SearchBund
             files[entry] = json.dumps(json.loads(files[entry]), sort_keys=True, separators=(",", ":")).encode()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return SearchBundle(files, frozenset())
+    return SearchBundle(files, state)
+
+
+def indexed(config: Config, bundle: SearchBundle) -> None:
+    """Record that the bundle in ``output/`` was made from these pages (after it is in place)."""
+    from .files import write_bytes_atomic
+
+    write_bytes_atomic(_record(config), json.dumps({"pages": bundle.pages}).encode())

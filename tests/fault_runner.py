@@ -30,6 +30,9 @@ def _install(call: str, nth: int, mode: str, count_path: str | None) -> None:
         if calls[0] == nth:
             if mode == "exit":
                 os._exit(137)
+            if os.environ.get("L10N_FAULT_TRACE"):
+                import traceback
+                traceback.print_stack(file=sys.stderr)
             raise OSError(errno.EIO, f"injected failure of {call} (call {nth})")
 
     if count_path:

@@ -40,7 +40,8 @@ def test_every_page_of_the_shipped_site_has_open_graph_and_json_ld(repo_copy: Pa
             assert data["description"] == root.xpath('//meta[@name="description"]')[0].get("content")
             aside = root.xpath('//aside[@class="disclaimer"]')[0]
             assert data["hasPart"]["text"] == " ".join("".join(aside.itertext()).split())
-            assert meta(root, "og:image") == ["https://clinic.example/images/mini-facelift-example.svg"]
+            variant = "" if tag == "en" else "." + tag.replace("-", "_")  # each language's own image
+            assert meta(root, "og:image") == [f"https://clinic.example/images/mini-facelift-example{variant}.svg"]
             assert sorted(meta(root, "og:locale:alternate")) == sorted(v for k, v in OG.items() if k != tag)
 
 

@@ -48,8 +48,9 @@ def search(served, tag: str, query: str) -> list[str]:
     base, tab = served
     tab.goto(f"{base}/{tag}/mini-facelift.html")
     tab.fill(".pagefind-ui__search-input", query)
-    tab.wait_for_selector(".pagefind-ui__message", timeout=10_000)
-    tab.wait_for_function("() => !document.querySelector('.pagefind-ui__message').textContent.includes('…')")
+    # the results arrive after the index of the page's language has loaded (a busy machine: seconds)
+    tab.wait_for_selector(".pagefind-ui__result-link", timeout=20_000)
+    tab.wait_for_timeout(300)  # any further result of the same search
     return tab.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.getAttribute('href'))")
 
 

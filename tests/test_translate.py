@@ -19,7 +19,22 @@ from mt_stub import StubProvider
 KEY = "sentinel-K3y/with+odd=chars:fx"
 LINK = "Our [booking page](https://clinic.example/book) is open every day.\\\nCall us first."
 LINK_KO = "ko: OUR [BOOKING PAGE](https://clinic.example/book) IS OPEN EVERY DAY.\\\nCALL US FIRST."
-MESSAGES = 15  # in the tiny project's catalogs
+def _tiny_project_messages() -> int:
+    """How many messages the tiny project's catalogs hold: its page's, and the templates' strings."""
+    import tempfile
+
+    from conftest import PAGE, PYPROJECT
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "site"
+        (root / "source").mkdir(parents=True)
+        (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+        (root / "source" / "first-visit.md").write_text(PAGE, encoding="utf-8")
+        assert l10n(root, "extract").code == 0
+        return sum(1 for entry in polib.pofile(str(root / "locales" / "messages.pot")) if entry.msgid)
+
+
+MESSAGES = _tiny_project_messages()
 TODAY = date.today().isoformat()
 
 
