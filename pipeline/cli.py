@@ -359,6 +359,11 @@ def stats(ctx: click.Context, fmt: str, locales: tuple[str, ...], html_file: Pat
             f"{r.locale:<8} {r.approved:>8} {r.fuzzy:>6} {r.untranslated:>6} {r.mt_accepted_unchanged:>12} "
             f"{r.errors:>6} {r.total:>6} {r.percent:>6.1f}%  {len(r.publishable)}/{len(r.pages)} publishable"
         )
+    click.echo("English words (counted as pocount counts them):")
+    click.echo(f"  {'locale/page':<24} {'approved':>8} {'fuzzy':>6} {'empty':>6} {'total':>6}")
+    for r in rows:
+        for label, words in [(r.locale, r.words), *((f"  {p.slug}", p.words) for p in r.pages)]:
+            click.echo(f"  {label:<24} {words.approved:>8} {words.fuzzy:>6} {words.empty:>6} {words.total:>6}")
     withheld = [(r.locale, p) for r in rows for p in r.withheld]
     if withheld:
         click.echo("withheld:")
