@@ -414,11 +414,10 @@ def _show_text(label: str, text: str, indent: int = _LABEL) -> None:
     """``text`` after ``label``, wrapped at word boundaries in every script (UAX #14)."""
     from .poformat import display_lines
 
-    width = max(_columns() - indent - 1, 20)
+    width = max(_columns() - indent, 20)
     lines = [piece for line in text.split("\n") for piece in display_lines(line, width)] or [""]
-    click.echo(f"{label:<{indent - 1}} {lines[0]}")
-    for line in lines[1:]:
-        click.echo(f"{'':<{indent - 1}} {line}")
+    for k, line in enumerate(lines):
+        click.echo(f"{label if k == 0 else '':<{indent - 1}} {line}" if indent else line)
 
 
 def _coloured_diff(text: str) -> str:
@@ -470,7 +469,7 @@ def _show_review_item(item: Any, remaining: int, hints: tuple[Any, ...], glossar
         wording = " | ".join(hint.wordings)
         _show_text("glossary:", f"{hint.term} -> {wording} ({hint.rule})")
     if hints:
-        click.echo("suggestions (approved translations of similar English; press the number):")
+        click.echo("suggestions (approved translations; press the number):")
         for number, hint in enumerate(hints, 1):
             percent = int(hint.similarity * 100)
             _show_text(f"  {number} {percent:>3}%", hint.text, indent=_LABEL + 2)
@@ -632,7 +631,7 @@ def review(ctx: click.Context, locale: str, reviewer: str | None, only: str, pag
             click.echo(f"accepted; saved {item.file}")
     left = len(stage.pending(session))
     summary = ", ".join(f"{n} {label}" for label, n in counts.items())
-    click.echo(f"{locale}: {summary}; " + (f"{left} still to review" if left else "nothing left to review"))
+    _show_text("", f"{locale}: {summary}; " + (f"{left} still to review" if left else "nothing left to review"), 0)
 
 
 @main.command()

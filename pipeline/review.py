@@ -28,7 +28,7 @@ from .checks.base import ERROR, Check, Finding, Unit
 from .checks.glossary import Term
 from .checks.project import load_glossary_for
 from .checks.registry import MANDATORY_CONTEXT, all_checks, check_unit
-from .config import Config
+from .config import Config, source_date_epoch
 from .errors import InputError
 from .merge import FUZZY_THRESHOLD, fstrcmp
 
@@ -385,7 +385,8 @@ def accept(session: ReviewSession, item: ReviewItem, reviewer: str, today: datet
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
     entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
-    date = (today or datetime.date.today()).isoformat()
+    moment = source_date_epoch()
+    date = (today or (moment.date() if moment else datetime.date.today())).isoformat()
     lines = [c for c in comment_lines(entry) if not c.startswith(REVIEWED_PREFIX)]
     entry.tcomment = "\n".join([*lines, f"{REVIEWED_PREFIX} {reviewer} {date}"])
     stamp_revision(catalog, reviewer)
@@ -428,8 +429,7 @@ def suggestions(session: ReviewSession, item: ReviewItem) -> tuple[Suggestion, .
     whose English is a fuzzy match of it, and sentences of approved entries (where the English
     and the translation have as many sentences, so they pair up) matching one of its sentences.
     Best first, at most nine, one per distinct translation."""
-    approved = [e for e in _read(session) if is_approved(e) and not e.msgid_plural and
-                (e.msgctxt, e.msgid) != item.key and e.msgstr != item.draft]
+    approved = [e for e in _read(session) if is_approved(e) and not e.msgid_plural and (e.msgctxt, e.msgid) != item.key]
     found: list[Suggestion] = []
     for entry in approved:
         score = _above_threshold(item.msgid, entry.msgid)
@@ -447,7 +447,8 @@ def suggestions(session: ReviewSession, item: ReviewItem) -> tuple[Suggestion, .
                     found.append(Suggestion(translated, score, source_sentence, entry.linenum, True))
     best: dict[str, Suggestion] = {}
     for suggestion in sorted(found, key=lambda s: (-s.similarity, s.sentence, s.line)):
-        best.setdefault(suggestion.text, suggestion)
+        if suggestion.text != item.draft:  # already what the draft says
+            best.setdefault(suggestion.text, suggestion)
     return tuple(list(best.values())[:SUGGESTIONS])
 
 
