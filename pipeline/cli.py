@@ -477,13 +477,42 @@ def _show_review_item(item: Any, remaining: int, hints: tuple[Any, ...], glossar
             _show_text("", f"({origin} {hint.line}: {hint.english})", indent=_LABEL + 2)
 
 
+def _getchar() -> str:
+    """One key from the terminal without Enter. Unlike click.getchar, keys typed before the
+    prompt appeared are kept (it switches modes with TCSANOW, not TCSAFLUSH)."""
+    try:
+        import termios
+    except ImportError:  # not a POSIX terminal
+        return click.getchar()
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    keys = termios.tcgetattr(fd)
+    keys[3] &= ~(termios.ICANON | termios.ECHO)
+    keys[6][termios.VMIN], keys[6][termios.VTIME] = 1, 0
+    termios.tcsetattr(fd, termios.TCSANOW, keys)
+    try:
+        import codecs
+        import os
+
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        key = ""
+        while not key:
+            byte = os.read(fd, 1)
+            if not byte:
+                raise EOFError
+            key = decoder.decode(byte)
+        return key
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+
+
 def _keypress(prompt: str) -> str | None:
     """One key on a terminal, acting at once; one line otherwise (scripts, tests). None at the
     end of input."""
     try:
         if sys.stdin.isatty():
             click.echo(f"{prompt}: ", nl=False)
-            key = click.getchar()
+            key = _getchar()
             click.echo(key if key.isprintable() else "")
             if key in ("\x03", "\x04"):  # Ctrl-C, Ctrl-D
                 return None
