@@ -229,19 +229,22 @@ td.reason ul { margin: 0; padding-left: 1.1rem; }
 </tbody>
 </table>
 <h2>Words to translate</h2>
-<p class="summary">English words per state, counted as translate-toolkit's <code>pocount</code> counts them.</p>
+<p class="summary">English words per state, as translate-toolkit's <code>pocount</code> counts them.</p>
 <table id="words">
-<thead><tr><th class="left">locale</th><th class="left">page</th><th>approved</th><th>fuzzy</th><th>empty</th><th>total</th></tr></thead>
+<thead><tr><th class="left">locale</th><th class="left">page</th>
+<th>approved</th><th>fuzzy</th><th>empty</th><th>total</th></tr></thead>
 <tbody>
 {% for row in rows %}
 <tr class="words-row" data-locale="{{ row.locale }}" data-slug="">
-<td class="locale"><code>{{ row.locale }}</code></td><td class="slug">all pages and templates</td>
-<td>{{ row.words.approved }}</td><td>{{ row.words.fuzzy }}</td><td>{{ row.words.empty }}</td><td>{{ row.words.total }}</td>
+<td class="locale"><code>{{ row.locale }}</code></td><td class="slug">the whole catalog</td>
+<td>{{ row.words.approved }}</td><td>{{ row.words.fuzzy }}</td><td>{{ row.words.empty }}</td>
+<td>{{ row.words.total }}</td>
 </tr>
 {% for page in row.page_list %}
 <tr class="words-row" data-locale="{{ row.locale }}" data-slug="{{ page.slug }}">
 <td class="locale"><code>{{ row.locale }}</code></td><td class="slug"><code>{{ page.slug }}</code></td>
-<td>{{ page.words.approved }}</td><td>{{ page.words.fuzzy }}</td><td>{{ page.words.empty }}</td><td>{{ page.words.total }}</td>
+<td>{{ page.words.approved }}</td><td>{{ page.words.fuzzy }}</td><td>{{ page.words.empty }}</td>
+<td>{{ page.words.total }}</td>
 </tr>
 {% endfor %}
 {% endfor %}

@@ -197,7 +197,8 @@ def test_an_entry_changed_on_disk_is_not_overwritten(translated: Path) -> None:
     translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={"First Visit"})
     session = start(load_config(translated), "ko", only="fuzzy")
     [item] = pending(session)
-    translate_catalog(translated, "ko", {"First Visit": "첫 방문 안내"}, fuzzy={"First Visit"})  # a PO editor saved meanwhile
+    # a PO editor saved meanwhile
+    translate_catalog(translated, "ko", {"First Visit": "첫 방문 안내"}, fuzzy={"First Visit"})
     before = po_path(translated, "ko").read_bytes()
     with pytest.raises(InputError, match="changed on disk since it was shown"):
         accept(session, item, "Kim")

@@ -35,7 +35,8 @@ disclaimer: {disclaimer}
 
 ## What the SMAS Layer Is
 
-The SMAS layer is a thin fascial layer located beneath the skin and is a structure that plays an important role in maintaining facial firmness and shape.
+The SMAS layer is a thin fascial layer located beneath the skin and is a structure
+that plays an important role in maintaining facial firmness and shape.
 
 Ask the medical team which approach suits your face.
 """

@@ -38,7 +38,8 @@ disclaimer: {disclaimer}
 
 ## What the SMAS Layer Is
 
-The SMAS layer is a thin fascial layer located beneath the skin and is a structure that plays an important role in maintaining facial firmness and shape.
+The SMAS layer is a thin fascial layer located beneath the skin and is a structure
+that plays an important role in maintaining facial firmness and shape.
 
 Ask the medical team which approach suits your face.
 """
@@ -169,15 +170,14 @@ def test_only_and_page_choose_the_entries(translated: Path) -> None:
 
 
 def test_back_returns_to_the_previous_entry_and_search_finds_the_next_match(translated: Path) -> None:
-    translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={"First Visit", "Before you arrive",
-                                                                  "Please bring your ID card and a list of your medicines."})
+    medicines = "Please bring your ID card and a list of your medicines."
+    translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={"First Visit", "Before you arrive", medicines})
     keys = "s\nb\n/\nmedicines\n/\n\n/\nno such words\nq\n"
 
     result = review(translated, keys, "--locale", "ko", "--reviewer", "Kim", "--only", "fuzzy")
 
     assert result.code == 0, result.output
     order = [english(b) for b in shown(result.stdout)]
-    medicines = "Please bring your ID card and a list of your medicines."
     assert order == ["First Visit", "Before you arrive", "First Visit", medicines, medicines, medicines]
     assert "no entry matches 'no such words'" in result.stdout
     # a search also looks in the drafts (the Korean)
