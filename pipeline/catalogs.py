@@ -454,6 +454,9 @@ _LINE_BREAKS = "\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029"
 _STAND_INS = {ch: chr(0xD800 + i) for i, ch in enumerate(_LINE_BREAKS)}
 _RESTORE = str.maketrans({v: k for k, v in _STAND_INS.items()})
 _HIDE = str.maketrans(_STAND_INS)
+_BREAK = re.compile(f"[{_LINE_BREAKS}]")
+_NOT_POLIB_ESCAPE = re.compile(r'\\[^\\"ntrvbf]')
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # surrogateescape's spelling of a byte
 # GNU's escapes (po-lex.c): octal takes up to three digits, hex every hex digit that follows; both
 # give one byte of the file's encoding, so "\xe2\x80\xa8" is U+2028 (even across continuation lines).
 _GNU_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))", re.DOTALL)
@@ -485,11 +488,11 @@ def _gnu_unescape(body: str) -> str | None:
 def _respelled(text: str) -> tuple[str, bool]:
     """``text`` with every string spelled in polib's escapes and every character polib would break
     a line at standing in as a surrogate; True when anything changed (``_restore`` undoes it)."""
-    if not any(ch in text for ch in _LINE_BREAKS) and not re.search(r'\\[^\\"ntrvbf]', text):
+    if not _BREAK.search(text) and not _NOT_POLIB_ESCAPE.search(text):
         return text, False
     lines = text.split("\n")
     for number, line in enumerate(lines):
-        if "\\" not in line and not any(ch in line for ch in _LINE_BREAKS):
+        if "\\" not in line and not _BREAK.search(line):
             continue
         match = _STRING_LINE.match(line)
         body = _gnu_unescape(match.group(2)) if match else None
@@ -500,7 +503,7 @@ def _respelled(text: str) -> tuple[str, bool]:
 
 def _original(value: str, display: str, line: int | None) -> str:
     value = value.translate(_RESTORE)
-    if any("\udc80" <= ch <= "\udcff" for ch in value):  # bytes from octal or hex escapes
+    if _ESCAPED_BYTE.search(value):  # bytes from octal or hex escapes
         try:
             value = value.encode("utf-8", "surrogateescape").decode("utf-8")
         except UnicodeError:
@@ -623,7 +626,8 @@ def is_machine_draft(entry: polib.POEntry) -> bool:
     """A machine translation nobody reviewed: a ``# machine translation:`` comment and no
     ``# reviewed:`` record (clearing ``fuzzy`` in an editor is not a review)."""
     lines = entry.tcomment.split("\n") if entry.tcomment else []
-    return any(c.startswith("machine translation:") for c in lines) and not any(c.startswith("reviewed:") for c in lines)
+    machine = any(c.startswith("machine translation:") for c in lines)
+    return machine and not any(c.startswith("reviewed:") for c in lines)
 
 
 def compile_catalog(catalog: polib.POFile, locale: str, exclude: set[tuple[str | None, str]] = frozenset()) -> bytes:

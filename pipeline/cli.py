@@ -123,8 +123,20 @@ def init(ctx: click.Context, locale: str) -> None:
     """Add a locale: create its catalog and list it in [tool.l10n] locales."""
     from .update import init_locale
 
-    row = init_locale(_config(ctx), locale)
+    from .checks.coverage import rows_to_add
+    from .checks.project import load_glossary_for
+
+    config = _config(ctx)
+    row = init_locale(config, locale)
     click.echo(f"{row.file}: {'created' if row.created else 'updated'}; {locale} added to [tool.l10n] locales")
+    from dataclasses import replace
+
+    missing = rows_to_add(load_glossary_for(replace(config, locales=(*config.locales, locale))), locale)
+    if missing:
+        click.echo(f"{locale} pages are withheld until locales/glossary.csv requires a {locale} term for each point "
+                   f"of the disclaimer; add these rows, with the wording your medical reviewer approves:")
+        for line in missing:
+            click.echo(f"  {line}")
 
 
 @main.command()
@@ -327,6 +339,58 @@ def publish(ctx: click.Context, dest: Path, strict: bool, dry_run: bool) -> None
                 click.echo(f"would {label}: {path}")
     verb = "would publish" if dry_run else "published"
     click.echo(f"{verb} to {dest}: {len(result.added)} added, {len(result.changed)} changed, {len(result.removed)} removed")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--locale", "-l", "locales", multiple=True, help="Only this locale (repeatable; en for the source).")
+@click.option("--page", "pages", multiple=True, help="Only this page slug (repeatable).")
+@click.option("--at", "at", help="Only what was published at this date (end of day, UTC) or ISO 8601 time.")
+@click.option("--verify", is_flag=True, help="Exit 1 if the history was edited or the destination changed since.")
+@command(writes=False)
+def audit(ctx: click.Context, fmt: str, locales: tuple[str, ...], pages: tuple[str, ...], at: str | None,
+          verify: bool) -> None:
+    """What each page version showed at each publish: disclaimer, reviewer, sha256s (locales/publish-history.jsonl)."""
+    from .compliance import audit as run
+
+    config = _config(ctx)
+    for locale in locales:
+        validate_locale(locale)
+    result = run(config, locales, pages, at, verify)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_audit(result)
+    if result.problems:
+        raise Failed
+
+
+def _print_audit(result: Any) -> None:
+    if not result.records:
+        click.echo(f"{result.history}: no publish recorded")
+    for record in result.records:
+        revision = record.source_revision or "no git revision"
+        click.echo(f"#{record.number} {record.published_at} to {record.dest} ({revision}); "
+                   f"manifest sha256 {record.manifest_sha256[:16]}; record sha256 {record.digest[:16]}")
+        for version in result.versions(record):
+            changed = "*" if (version["page"], version["locale"]) in record.changed else " "
+            who = (f"reviewed by {version['reviewer']} on {version['reviewed']}" if version["reviewer"]
+                   else "source text")
+            click.echo(f" {changed} {version['page']} [{version['locale']}] {version['path']} "
+                       f"sha256 {version['sha256'][:16]}; "
+                       f"disclaimer sha256 {version['disclaimer']['sha256'][:16]}, {who}")
+            click.echo(f"      {version['disclaimer']['text']}")
+        for withheld in record.withheld:
+            if (not result.locales or withheld["locale"] in result.locales) and (
+                    not result.pages or withheld["page"] in result.pages):
+                reasons = "; ".join(withheld["reasons"])
+                click.echo(f"   {withheld['page']} [{withheld['locale']}] not published: {reasons}")
+    for problem in result.problems:
+        click.echo(f"error: {problem}", err=True)
+    if result.verified and not result.problems:
+        click.echo("verified: the history chain is intact and the last publish's destination is as it recorded")
 
 
 @main.command()

@@ -11,16 +11,15 @@ import ctypes
 import ctypes.util
 import errno
 import hashlib
-import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import compliance
 from .build import BuildResult, build
-from .catalogs import read_catalog
-from .config import Config, html_tag
+from .config import Config
 from .errors import InputError
 
 MANIFEST = "manifest.json"
@@ -103,32 +102,6 @@ _MOUNT_POINT = ("the publish destination is a mount point: the site is swapped i
                 "a mount point cannot be; publish to a folder inside it (e.g. --dest DIR/site) and serve that")
 
 
-def _manifest(config: Config, result: BuildResult, files: dict[str, str]) -> bytes:
-    revisions = {}
-    for locale in config.locales:
-        path = config.po_path(locale)
-        if path.is_file():
-            catalog = read_catalog(path, config)
-            revisions[locale] = {
-                "po_revision_date": catalog.metadata.get("PO-Revision-Date", ""),
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            }
-    pages = []
-    for outcome in result.outcomes:
-        if outcome.published:
-            relative = f"{html_tag(outcome.locale)}/{outcome.slug}.html"
-            pages.append({
-                "page": outcome.slug,
-                "locale": outcome.locale,
-                "path": relative,
-                "sha256": files[relative],
-                "catalog_revision": revisions.get(outcome.locale, {}).get("po_revision_date", "source"),
-                "catalog_sha256": revisions.get(outcome.locale, {}).get("sha256"),
-            })
-    document = {"generator": "l10n publish", "pages": pages, "files": files}
-    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-
-
 def _rename_exchange(new: Path, dest: Path) -> int:
     """``renameat2(RENAME_EXCHANGE)``: 0, or the errno (ENOSYS where the C library lacks it)."""
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
@@ -176,6 +149,8 @@ def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = Fa
     ``verify`` (a callable returning problems of ``output/``) finds any, and with ``strict``
     when any version is withheld, below the threshold or outdated."""
     _check_destination(config, dest)
+    published_at = compliance.publish_time()  # SOURCE_DATE_EPOCH checked before anything is written
+    compliance.check_history(config)
     result = (build_site or build)(config)
     refusal = []
     if strict:
@@ -186,7 +161,11 @@ def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = Fa
     if not refusal and verify is not None:
         refusal += list(verify())
     site = _files(config.output_dir)
-    manifest = _manifest(config, result, site)
+    withheld = [{"page": o.slug, "locale": o.locale, "reasons": list(o.reasons)} for o in result.outcomes
+                if not o.published]
+    record = compliance.prepare(config, dest, compliance.page_versions(config, result.outcomes, site), withheld, site,
+                                published_at)
+    manifest = record.manifest
     new = {**site, MANIFEST: hashlib.sha256(manifest).hexdigest(), MARKER: hashlib.sha256(_MARKER_TEXT).hexdigest()}
     old = _files(dest)
     added = tuple(sorted(set(new) - set(old)))
@@ -204,7 +183,13 @@ def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = Fa
         (staging / MARKER).write_bytes(_MARKER_TEXT)
         _fsync_tree(staging)
         os.chmod(staging, 0o755)
-        _exchange(staging, dest)
+        # recorded before the swap, so no published site lacks its record; undone if the swap fails
+        previous_history = compliance.append(config, record)
+        try:
+            _exchange(staging, dest)
+        except BaseException:
+            compliance.restore(config, previous_history)
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
     return PublishResult(str(dest), result, added, changed, removed, True)

@@ -1,14 +1,14 @@
 """``l10n review``: what a translator or reviewer sees next, and applying their decision.
 
-An entry needs review when it is ``fuzzy`` (machine translation, or its English changed) or
-when it carries a ``machine translation:`` comment and no ``reviewed:`` comment yet (someone
-removed the flag in a PO editor without a review); after those come the empty entries, to be
-translated. Accepting records ``# reviewed: <name> <date>``. Each entry comes with suggestions:
-approved translations of similar English from the same catalog (scored as ``msgmerge`` scores a
-fuzzy match) and the glossary's wordings. Plain functions returning data; ``cli.py`` runs the
-dialogue. Each decision re-reads the catalog and changes only its own entry (and the header's
-revision date and translator): ``cli.py`` holds the project lock around it, never while the
-translator thinks.
+An entry needs review when it is ``fuzzy`` (machine translation, or its English changed), when
+it carries a ``machine translation:`` comment and no ``reviewed:`` comment yet (someone removed
+the flag in a PO editor without a review), or when it is the disclaimer without a review
+record; after those come the empty entries, to be translated. Accepting records
+``# reviewed: <name> <date>``. Each entry comes with suggestions: approved translations of
+similar English from the same catalog (scored as ``msgmerge`` scores a fuzzy match) and the
+glossary's wordings. Plain functions returning data; ``cli.py`` runs the dialogue. Each decision
+re-reads the catalog and changes only its own entry (and the header's revision date and
+translator): ``cli.py`` holds the project lock around it, never while the translator thinks.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ import polib
 
 from .catalogs import is_approved, read_catalog, stamp_revision, write_catalog
 from .checks.base import ERROR, Check, Finding, Unit
+from .checks.claims import load_claims_for
 from .checks.glossary import Term
 from .checks.project import load_glossary_for
+from .checks.records import review_record
 from .checks.registry import MANDATORY_CONTEXT, all_checks, check_unit
 from .config import Config, source_date_epoch
 from .errors import InputError
@@ -82,28 +84,36 @@ def needs_review(entry: polib.POEntry) -> bool:
         return False
     if entry.fuzzy:
         return True
+    if entry.msgctxt == MANDATORY_CONTEXT:  # the disclaimer is published only with a review record
+        return bool(entry.msgstr) and review_record(entry) is None
     return bool(entry.msgstr) and machine_line(entry) is not None and reviewed_line(entry) is None
 
 
 def category(entry: polib.POEntry) -> str | None:
-    """``fuzzy``, ``mt`` (an unreviewed machine draft that is not fuzzy), ``empty``, or None
-    for an entry that needs nothing (approved, obsolete, the header, a plural)."""
+    """``fuzzy``; ``mt`` (an unreviewed machine draft that is not fuzzy); ``review`` (the
+    disclaimer without a review record); ``empty``; or None for an entry that needs nothing
+    (approved, obsolete, the header, a plural)."""
     if needs_review(entry):
-        return "fuzzy" if entry.fuzzy else "mt"
+        if entry.fuzzy:
+            return "fuzzy"
+        return "mt" if machine_line(entry) is not None and reviewed_line(entry) is None else "review"
     if entry.obsolete or not entry.msgid or entry.msgid_plural or entry.msgstr:
         return None
     return "empty"
 
 
 def offered(entry: polib.POEntry, only: str) -> bool:
+    """Whether a session with ``--only only`` offers ``entry``."""
     kind = category(entry)
     if kind is None:
         return False
     if only == "all":
         return True
-    if only == "mt":
+    if only == "mt":  # machine drafts nobody reviewed, fuzzy or not
         return machine_line(entry) is not None and reviewed_line(entry) is None and bool(entry.msgstr)
-    return kind == only or (only == "fuzzy" and kind == "mt" and entry.fuzzy)
+    if only == "fuzzy":
+        return kind in ("fuzzy", "review")
+    return kind == only
 
 
 @dataclass(frozen=True)
@@ -262,7 +272,8 @@ def start(config: Config, locale: str, only: str = "all", page: str | None = Non
                                          f"(pages: {', '.join(sorted(pages)) or 'none'})")
         keys = pages[page].keys
     glossary = load_glossary_for(config)
-    session = ReviewSession(config, locale, path, file, tuple(all_checks(glossary)), only, keys,
+    checks = tuple(all_checks(glossary, load_claims_for(config)))
+    session = ReviewSession(config, locale, path, file, checks, only, keys,
                             tuple(t for t in glossary if t.applies_to(locale)))
     _read(session)
     return session

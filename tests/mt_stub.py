@@ -18,6 +18,9 @@ own (endpoint path, where the key goes, request body, answer JSON, how a bad key
 - Baidu ``POST /api/trans/vip/translate?appid&q&from&to&salt&sign`` (sign = md5 of appid, q, salt,
   appkey) -> ``{"trans_result": [{"src", "dst"}]}``; a bad key is HTTP 200 with ``error_code``
 - QCRI ``GET /api/v1/translate?key&langpair=en-ar&domain&text`` -> ``{"translatedText"}``; bad key 401
+- OpenAI ``POST /v1/chat/completions``, ``Authorization: Bearer <key>``, JSON body ``{"model",
+  "messages": [{"role": "user", "content": 'Translate the text below into Korean.\nText: "..."'}]}``
+  -> ``{"choices": [{"message": {"content"}}]}``; bad key 401
 
 Its "translation" is ``<target>: <TEXT IN CAPITALS>``, so unmasked markup would show (URLs in
 capitals). Faults are injected per request: a queue of ``faults`` taken first, then ``rule``.
@@ -25,11 +28,13 @@ capitals). Faults are injected per request: a queue of ``faults`` taken first, t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
 import re
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,8 +44,17 @@ from urllib.parse import parse_qsl, urlsplit
 # A fault: ("status", code[, headers]), ("malformed",), ("hang",), ("delay", seconds),
 # ("drip", seconds per byte), ("stall",) (headers, then silence), ("drop-masks",),
 # ("answer", text) (this translation instead), ("huge", megabytes, declared) (an endless answer,
-# its Content-Length declared or not)
+# its Content-Length declared or not), ("gzip-bomb", megabytes) (that many zeros, gzip-compressed),
+# ("status", code, headers, body)
 Fault = tuple
+
+
+@functools.cache
+def _gzip_bomb(megabytes: int) -> bytes:
+    """``megabytes`` MB of zeros, gzip-compressed (about 1,000 to 1), made without holding them."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # wbits 31: the gzip format
+    block = b"0" * (1 << 20)
+    return b"".join([*(compressor.compress(block) for _ in range(megabytes)), compressor.flush()])
 
 
 @dataclass(frozen=True)
@@ -131,6 +145,13 @@ class StubProvider:
         def request(api: str, text: str, source: str, target: str, key: str | None, key_in: str) -> Request:
             return Request(api, text, source, target, key, method, path, key_in if key is not None else "")
 
+        if path.endswith("/chat/completions") and method == "POST" and isinstance(document, dict):
+            prompt = document["messages"][0]["content"]
+            asked = re.fullmatch(r'Translate the text below into (.+)\.\nText: "(.*)"', prompt, re.DOTALL)
+            bearer = headers.get("Authorization") or ""
+            key = bearer.removeprefix("Bearer ") if bearer.startswith("Bearer ") else None
+            return request("chatgpt", asked.group(2) if asked else "", "", asked.group(1) if asked else "",
+                           key, "header Authorization: Bearer")
         if "api-version" in query and method == "POST" and isinstance(document, list):
             key = headers.get("Ocp-Apim-Subscription-Key")
             return request("microsoft", document[0].get("text", ""), query.get("from", ""), query.get("to", ""),
@@ -186,7 +207,10 @@ class StubProvider:
             self.release.wait(fault[1])
         if kind == "status":
             headers = fault[2] if len(fault) > 2 else {}
-            return self._send(handler, fault[1], b'{"error": "injected"}', headers)
+            body = fault[3] if len(fault) > 3 else b'{"error": "injected"}'
+            return self._send(handler, fault[1], body, headers)
+        if kind == "gzip-bomb":
+            return self._send(handler, 200, _gzip_bomb(fault[1]), {"Content-Encoding": "gzip"})
         if kind == "malformed":
             return self._send(handler, 200, b'{"translatedText": "unterminated')
         if self.key is not None and request.key != self.key:
@@ -222,6 +246,8 @@ class StubProvider:
             "baidu": {"from": request.source, "to": request.target,
                       "trans_result": [{"src": request.text, "dst": translated}]},
             "qcri": {"translatedText": translated},
+            "chatgpt": {"object": "chat.completion", "model": "gpt-3.5-turbo", "choices": [
+                {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": translated}}]},
         }[request.api]
         return json.dumps(answer).encode("ascii")
 
@@ -235,6 +261,7 @@ class StubProvider:
             "yandex": (401, {"code": 401, "message": "API key is invalid"}),
             "baidu": (200, {"error_code": "54001", "error_msg": "Invalid Sign"}),
             "qcri": (401, {"error": "Invalid key"}),
+            "chatgpt": (401, {"error": {"message": "Incorrect API key provided", "code": "invalid_api_key"}}),
         }[api]
         return self._send(handler, status, json.dumps(answer).encode("ascii"))
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import gnu, l10n, po_path
+from conftest import DISCLAIMER, REVIEW_RECORD, TRANSLATIONS, gnu, l10n, po_path, write_glossary
 
 TRIALS = 20
 LOCALES = ("ko", "ar")
@@ -43,6 +43,8 @@ def make_site(root: Path, pages: int = 30) -> None:
             f"## Overview {n}\n\n{paragraphs}\n",
             encoding="utf-8",
         )
+    (root / "locales").mkdir()
+    write_glossary(root)
     assert l10n(root, "extract").code == 0
     assert l10n(root, "update").code == 0
     for locale in LOCALES:
@@ -51,6 +53,8 @@ def make_site(root: Path, pages: int = 30) -> None:
             prefix = "※ " if entry.msgid.startswith("※") else ""
             placeholder = "".join(f" {p}" for p in re.findall(r"%\(\w+\)s", entry.msgid))  # msgfmt -c wants them
             entry.msgstr = f"{prefix}{SCRIPT[locale]} {hashlib.sha1(entry.msgid.encode()).hexdigest()[:8]}{placeholder}."
+            if entry.msgctxt == "disclaimer":  # names the glossary's terms, and a reviewer approved it
+                entry.msgstr, entry.tcomment = TRANSLATIONS[locale][DISCLAIMER], REVIEW_RECORD
         from pipeline.catalogs import write_catalog
 
         write_catalog(po_path(root, locale), catalog)
@@ -156,10 +160,16 @@ def test_kill_during_build_leaves_only_whole_pages(site: Path, tmp_path: Path) -
 
 
 def site_state(dest: Path) -> dict[str, str]:
-    return {
+    """Every published file's sha256; the manifest (which differs from one publish to the next by
+    its time and history link) must list exactly those."""
+    import json
+
+    state = {
         str(p.relative_to(dest)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(dest.rglob("*")) if p.is_file()
+        for p in sorted(dest.rglob("*")) if p.is_file() and p.name != "manifest.json"
     }
+    assert json.loads((dest / "manifest.json").read_text(encoding="utf-8"))["files"] == state
+    return state
 
 
 def test_kill_during_publish_leaves_the_old_site_or_the_new_one(tmp_path: Path) -> None:

@@ -25,6 +25,18 @@ base_url = "https://clinic.example/"
 """
 TITLE, DISCLAIMER = "Aftercare", "※ Side effects such as bleeding may occur depending on the individual."
 FRONT = {TITLE: "Nachsorge", DISCLAIMER: "※ Nebenwirkungen wie Blutungen können individuell auftreten."}
+# a required German term for each point of the disclaimer (the gate needs them)
+GLOSSARY = """\
+term,locale,translation,rule,note
+※,*,,keep,marker
+inflammation,de,Entzündung,required,side effect
+bleeding,de,Blutung,required,side effect
+nerve damage,de,Nervenschäden,required,side effect
+depending on the individual,de,individuell,required,hedge
+consultation,de,Beratung,required,consultation
+medical team,de,Ärzteteam,required,doctors
+before surgery,de,vor der Operation,required,timing
+"""
 
 
 def make_site(root: Path, body: str) -> Path:
@@ -35,6 +47,8 @@ def make_site(root: Path, body: str) -> Path:
     for image in set(re.findall(r"images/[\w.-]+", body)):  # the files the page shows are in source/
         (root / "source" / "images").mkdir(exist_ok=True)
         (root / "source" / image).write_bytes(b"GIF89a")
+    (root / "locales").mkdir()
+    (root / "locales" / "glossary.csv").write_text(GLOSSARY, encoding="utf-8")
     for command in ("extract", "update"):
         result = l10n(root, command)
         assert result.code == 0, result.output

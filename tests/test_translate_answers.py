@@ -17,7 +17,6 @@ from pipeline.translate.answers import refusal
 
 KEY = "sentinel-K3y/with+odd=chars"
 PLAIN = "What to expect at your first consultation."
-MESSAGES = 12
 
 
 @pytest.fixture
@@ -45,6 +44,11 @@ def clear(root: Path, locale: str, msgid: str) -> None:
     draft = next(e for e in catalog if e.msgid == msgid)
     draft.msgstr, draft.flags, draft.tcomment = "", [], ""
     write_catalog(po_path(root, locale), catalog)
+
+
+def messages(root: Path, locale: str) -> int:
+    """The messages of the tiny project's catalog (each one text to send)."""
+    return sum(1 for e in polib.pofile(str(po_path(root, locale))) if e.msgid)
 
 
 def everything_written(root: Path) -> bytes:
@@ -116,7 +120,8 @@ def test_an_answer_with_control_characters_or_a_lone_surrogate_stays_empty_and_i
         assert entry(site, "ko", PLAIN).msgstr == "" and not entry(site, "ko", PLAIN).fuzzy
         assert f"left empty: the answer holds {reason}" in result.stderr
         assert "locales/ko/LC_MESSAGES/messages.po:" in result.stderr
-        assert result.stdout.splitlines()[-1].startswith(f"libre: {MESSAGES} sent, 0 cached, 1 failed, ")
+        summary = f"libre: {messages(site, 'ko')} sent, 0 cached, 1 failed, "
+        assert result.stdout.splitlines()[-1].startswith(summary)
         assert "\x1b" not in result.output and "\x9b" not in result.output and "Traceback" not in result.output
         assert all(entry(site, "ko", m).msgstr for m in ("First Visit", "Before you arrive"))
         # refused answers are not cached: a rerun asks again and takes a good answer
@@ -167,6 +172,43 @@ def test_a_200_mb_answer_is_cut_off_fast_and_fails_only_its_locale(site: Path, d
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 100 * 1024  # never buffered
     assert po_path(site, "ko").read_bytes() == untouched
     assert entry(site, "ar", PLAIN).msgstr == f"ar: {PLAIN.upper()}"  # the other locale went on
+
+
+def test_a_compressed_answer_is_capped_after_decompression(site: Path) -> None:
+    """200 MB of zeros gzip to 200 KB: the cap counts what the answer decompresses to."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with StubProvider() as stub:
+        stub.rule = lambda request: ("gzip-bomb", 200) if request.target == "ko" else None
+        started = time.monotonic()
+        result = translate(site, stub, "--jobs", "2")
+        elapsed = time.monotonic() - started
+    assert result.code == 1, result.output
+    assert "error: ko: " in result.stderr and "answer larger than 1,048,576 bytes: cut off" in result.stderr
+    assert elapsed < 8, elapsed
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak < 100 * 1024
+
+
+def test_a_redirect_is_reported_not_followed(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Followed, its body would be read whole (past the cap) and the key sent on to elsewhere."""
+    monkeypatch.setenv("LIBRE_API_KEY", KEY)
+    with StubProvider() as stub, StubProvider() as elsewhere:
+        stub.rule = lambda request: ("status", 307, {"Location": f"{elsewhere.url}translate?api_key={KEY}"})
+        result = translate(site, stub, "--locale", "ko", "--jobs", "1")
+    assert result.code == 1, result.output
+    assert f"HTTP 307: redirected to {elsewhere.url}translate?api_key=*** (not followed: use that URL)" in result.stderr
+    assert stub.count() in (1, 2) and elsewhere.count() == 0
+    assert KEY not in result.output
+
+
+def test_provider_error_text_reaches_the_terminal_without_escape_sequences(site: Path) -> None:
+    hostile = b'{"error": "\x1b[2J\x1b]0;owned\x07 \xc2\x9b31m wiped"}'
+    with StubProvider() as stub:
+        stub.rule = lambda request: ("status", 400, {}, hostile)
+        result = translate(site, stub, "--locale", "ko", "--jobs", "1")
+    assert result.code == 1, result.output
+    assert "HTTP 400: " in result.stderr
+    assert r"\x1b[2J\x1b]0;owned\x07 \x9b31m wiped" in result.stderr  # shown, spelled out
+    assert not any(ch in result.output for ch in "\x1b\x07\x9b")
 
 
 @pytest.mark.parametrize(

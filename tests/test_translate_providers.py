@@ -16,7 +16,6 @@ from pipeline.translate.providers import PROVIDERS
 KEY = "sentinel-K3y/with+odd=chars"
 PLAIN = "What to expect at your first consultation."
 LINK = "Our [booking page](https://clinic.example/book) is open every day.\\\nCall us first."
-MESSAGES = 12
 
 
 @dataclass(frozen=True)
@@ -43,13 +42,14 @@ APIS = [
     Api("baidu", "api/trans/vip/translate", "ko", "POST", "/api/trans/vip/translate", "query sign",
         (("BAIDU_APPID", "20260101000000007"), ("BAIDU_APPKEY", KEY))),
     Api("qcri", "api/v1/", "ar", "GET", "/api/v1/translate", "query key", (("QCRI_API_KEY", KEY),)),
+    Api("chatgpt", "v1/", "ko", "POST", "/v1/chat/completions", "header Authorization: Bearer",
+        (("OPEN_API_KEY", KEY),)),
 ]
 KEYED = [api for api in APIS if api.env]
 
 
 def test_every_http_provider_of_the_table_is_tested_here() -> None:
-    offline_or_untestable = {"pseudo", "chatgpt"}  # chatgpt: see test_chatgpt_needs_openai_below_1
-    assert {api.provider for api in APIS} == set(PROVIDERS) - offline_or_untestable
+    assert {api.provider for api in APIS} == set(PROVIDERS) - {"pseudo"}
 
 
 @pytest.fixture
@@ -76,6 +76,11 @@ def msgstrs(root: Path, locale: str) -> dict[str, str]:
     return {e.msgid: e.msgstr for e in polib.pofile(str(po_path(root, locale)))}
 
 
+def messages(root: Path, locale: str) -> int:
+    """The messages of the tiny project's catalog (each one text to send)."""
+    return sum(1 for e in polib.pofile(str(po_path(root, locale))) if e.msgid)
+
+
 def everything_written(root: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file())
 
@@ -88,10 +93,12 @@ def test_the_adapter_speaks_the_providers_api(site: Path, api: Api, monkeypatch:
     assert result.code == 0, result.output
     provider = PROVIDERS[api.provider]
     source, target = provider.code("en"), provider.code(api.locale)
+    if api.provider == "chatgpt":
+        source = ""  # the prompt names only the target language
     assert {(r.api, r.method, r.path, r.key_in, r.source, r.target) for r in stub.requests} == {
         (api.provider, api.method, api.path, api.key_in, source, target)
     }
-    assert stub.count() == MESSAGES
+    assert stub.count() == messages(site, api.locale)
     translated = msgstrs(site, api.locale)
     assert translated[PLAIN] == f"{target}: {PLAIN.upper()}"
     upper = LINK.upper().replace("HTTPS://CLINIC.EXAMPLE/BOOK", "https://clinic.example/book")
@@ -125,7 +132,7 @@ def test_429_and_5xx_are_retried_for_every_provider(site: Path, api: Api, monkey
         result = run(site, stub, api, monkeypatch, "--jobs", "1")
 
     assert result.code == 0, result.output
-    assert stub.count() == MESSAGES + 3
+    assert stub.count() == messages(site, api.locale) + 3
     assert all(msgstrs(site, api.locale)[m] for m in (PLAIN, LINK))
 
 
@@ -143,22 +150,6 @@ def test_a_provider_that_keeps_failing_fails_its_locale_with_the_status(
     assert result.code == 1, result.output
     assert f"error: {api.locale}: {api.provider} at " in result.stderr and "HTTP 500 (3 attempts)" in result.stderr
     # three attempts per text; once the locale failed nothing more is sent (the one worker may have
-    # started the next text before the first failure came in)
-    assert stub.count() in (3, 6)
+    # started a next text or two before the main thread took in the first failure, on a busy machine)
+    assert stub.count() % 3 == 0 and stub.count() <= 9, stub.count()
     assert po_path(site, api.locale).read_bytes() == untouched
-
-
-def test_chatgpt_needs_openai_below_1(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """deep-translator 1.11 calls ``openai.ChatCompletion``, gone in openai 1.0, and sends through
-    the openai package, not ``requests``: without openai<1 there is no request to test."""
-    pytest.importorskip  # noqa: B018 - no skip: the refusal itself is what is tested
-    monkeypatch.setenv("OPEN_API_KEY", KEY)
-    result = l10n(site, "translate", "--provider", "chatgpt", "--locale", "ko")
-    try:
-        import openai  # noqa: F401
-        major = int(openai.version.VERSION.split(".")[0])
-    except ImportError:
-        major = None
-    if major is None or major >= 1:
-        assert result.code == 2
-        assert "the chatgpt provider needs the openai package below 1.0: pip install 'openai<1'" in result.stderr

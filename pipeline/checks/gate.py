@@ -13,6 +13,7 @@ from lxml.etree import HTML, ParserError, _Element
 
 from ..catalogs import is_approved
 from .base import ERROR, Finding
+from .records import review_problem
 
 DISCLAIMER_CONTEXT = "disclaimer"
 _HIDDEN_STYLE = re.compile(
@@ -34,6 +35,9 @@ def catalog_verdict(
         return ["the disclaimer is fuzzy (needs review)"]
     if not is_approved(entry):
         return ["the disclaimer is not approved"]
+    unreviewed = review_problem(entry)  # clearing fuzzy is not a review
+    if unreviewed:
+        return [unreviewed]
     errors = [
         f"the disclaimer fails check {f.check}: {f.message}"
         for f in findings

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import multiprocessing
 import os
 import pickle
@@ -23,14 +24,13 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 import polib
 
-import json
-
 from ..catalogs import code_version, compile_catalog, is_approved, is_machine_draft, read_catalog
 from ..config import Config
 from ..errors import InputError
 from ..files import write_bytes_atomic
 from ..source import Page, load_pages
 from .base import ERROR, Finding
+from .claims import CHECK_ID as CLAIMS, Claim, load_claims_for
 from .gate import DISCLAIMER_CONTEXT, Verdict, catalog_verdict
 from .glossary import Term, load_glossary
 from .registry import all_checks, check_catalog
@@ -168,7 +168,7 @@ class LocaleState:
         """Each entry of the page that it may not show: ``file:line (why)``, in catalog order."""
         approved, outdated = self._approved, self.outdated()
         keys = self._in_order(k for k in page.keys if k not in approved and k not in outdated)
-        return tuple(f"{self.location(k)} ({self._unapproved.get(k, 'missing: run `l10n update`')})"
+        return tuple(f"{self.location(k)} ({self._unapproved.get(k, 'not approved')})"
                      if k in self._lines else f"{self.location(k)} (run `l10n update`)" for k in keys)
 
     def published_pairs(self, page: Page) -> set[tuple[str | None, str, str]]:
@@ -231,12 +231,25 @@ class LocaleState:
         """Approved translations without an error finding: what pages may show (do not modify)."""
         return self._approved
 
+    @cached_property
+    def _claims(self) -> dict[tuple[str | None, str], tuple[str, ...]]:
+        """(msgctxt, msgid) -> the prohibited claims in its translation (the disclaimer's are
+        among its own problems already)."""
+        found: dict[tuple[str | None, str], tuple[str, ...]] = {}
+        for f in self.findings:
+            if f.check == CLAIMS and f.msgctxt != DISCLAIMER_CONTEXT:
+                found[(f.msgctxt, f.msgid)] = (*found.get((f.msgctxt, f.msgid), ()), f"{f.file}:{f.line}: {f.message}")
+        return found
+
     def verdict(self, page: Page) -> Verdict:
         if not self.exists:
             return Verdict(page.slug, self.locale, ("there is no catalog for this locale",), 0, len(page.keys))
         keys, approved, outdated = page.keys, self._approved, self.outdated()
-        return Verdict(page.slug, self.locale, self._problems(page.disclaimer.msgid),
-                       sum(k in approved for k in keys), len(keys), sum(k in outdated for k in keys))
+        problems = self._problems(page.disclaimer.msgid)
+        if self._claims:  # a prohibited claim withholds the page version, whatever the threshold
+            problems += tuple(p for m in page.messages for p in self._claims.get(m.key, ()))
+        return Verdict(page.slug, self.locale, problems, sum(k in approved for k in keys), len(keys),
+                       sum(k in outdated for k in keys))
 
     def reasons(self, page: Page, verdict: Verdict, threshold: float) -> tuple[str, ...]:
         """Why the page is not published here, naming the entries responsible."""
@@ -245,7 +258,8 @@ class LocaleState:
             where = self.location(key) if key in self._lines else self.file
             return tuple(f"{problem}: {where}" for problem in verdict.disclaimer_problems)
         entries = self.holding_back(page)
-        shown = "; ".join(entries[:_LISTED]) + (f"; and {len(entries) - _LISTED} more" if len(entries) > _LISTED else "")
+        more = f"; and {len(entries) - _LISTED} more" if len(entries) > _LISTED else ""
+        shown = "; ".join(entries[:_LISTED]) + more
         return (f"{verdict.percent:.0f}% approved, below the publish threshold of {threshold:g}%: {shown}",)
 
 
@@ -275,21 +289,22 @@ def assess(
     code, the config): an unchanged catalog is not even parsed again. ``meanwhile`` runs in
     this process while worker processes check the catalogs (see ``in_parallel``)."""
     glossary = load_glossary_for(config)
+    claims = load_claims_for(config)
     chosen = tuple(locales or config.locales)
-    found = {loc: _cached_state(config, loc, glossary, build) for loc in chosen}
+    found = {loc: _cached_state(config, loc, glossary, build, claims) for loc in chosen}
     sizes = {loc: config.po_path(loc).stat().st_size if config.po_path(loc).is_file() else 0
              for loc in chosen if found[loc] is None}
     missing = sorted(sizes, key=sizes.__getitem__, reverse=True)  # largest first: even shares
     # A process costs tens of milliseconds to start: worth it only for large catalogs.
     parallel = sum(sizes.values()) > _PARALLEL_BYTES
-    jobs = [(config, loc, glossary, build, os.getpid()) for loc in missing]
+    jobs = [(config, loc, glossary, build, os.getpid(), claims) for loc in missing]
     found.update(zip(missing, in_parallel(_assess_locale, jobs, parallel, meanwhile)))
     states = {}
     for locale in chosen:
         outcome = found[locale]
         if outcome == _IN_CACHE:  # a worker's state, read from where it kept it
-            outcome = _cached_state(config, locale, glossary, build) or _assess_locale(
-                (config, locale, glossary, build, os.getpid()))
+            outcome = _cached_state(config, locale, glossary, build, claims) or _assess_locale(
+                (config, locale, glossary, build, os.getpid(), claims))
         if isinstance(outcome, _Failure):
             raise InputError(outcome.path, outcome.line, outcome.message)
         states[locale] = outcome
@@ -309,16 +324,19 @@ def pages_and_states(
     return loaded[0], states
 
 
-def _state_key(config: Config, locale: str, glossary: tuple[Term, ...], build: bool, data: bytes) -> tuple[Path, bytes]:
+def _state_key(config: Config, locale: str, glossary: tuple[Term, ...], build: bool, data: bytes,
+               claims: tuple[Claim, ...]) -> tuple[Path, bytes]:
     """Where a locale's state is kept, and the digest of what it comes from: the catalog's bytes."""
-    context = repr((_CACHE_FORMAT, locale, config.relative(config.po_path(locale)), glossary, code_version(), config, build))
+    context = repr((_CACHE_FORMAT, locale, config.relative(config.po_path(locale)), glossary, claims, code_version(),
+                    config, build))
     name = f"{locale}.pickle" if build else f"{locale}.catalog.pickle"
     return config.cache_dir / "states" / name, hashlib.sha256(context.encode() + data).digest()
 
 
-def _cached_state(config: Config, locale: str, glossary: tuple[Term, ...], build: bool) -> LocaleState | None:
+def _cached_state(config: Config, locale: str, glossary: tuple[Term, ...], build: bool,
+                  claims: tuple[Claim, ...]) -> LocaleState | None:
     try:
-        cache_path, key = _state_key(config, locale, glossary, build, config.po_path(locale).read_bytes())
+        cache_path, key = _state_key(config, locale, glossary, build, config.po_path(locale).read_bytes(), claims)
         cached_key, state = pickle.loads(cache_path.read_bytes())
     except Exception:  # no catalog, no state kept, from another version, or damaged: work it out
         return None
@@ -406,8 +424,10 @@ def in_parallel(
 _IN_CACHE = "in .cache/states"
 
 
-def _assess_locale(job: tuple[Config, str, tuple[Term, ...], bool, int]) -> LocaleState | _Failure | str:
-    config, locale, glossary, build, parent = job
+def _assess_locale(
+    job: tuple[Config, str, tuple[Term, ...], bool, int, tuple[Claim, ...]]
+) -> LocaleState | _Failure | str:
+    config, locale, glossary, build, parent, claims = job
     path = config.po_path(locale)
     file = config.relative(path)
     if not path.is_file():
@@ -420,11 +440,11 @@ def _assess_locale(job: tuple[Config, str, tuple[Term, ...], bool, int]) -> Loca
         catalog = read_catalog(path, config, data)
     except InputError as exc:
         return _Failure(exc.path, exc.line, exc.message)
-    state = LocaleState(locale, file, catalog, tuple(_findings(config, locale, file, catalog, glossary)))
+    state = LocaleState(locale, file, catalog, tuple(_findings(config, locale, file, catalog, glossary, claims)))
     mo = _compiled(config, locale, catalog, state.error_keys) if build else None
     state = state.for_build(mo, partial(read_catalog, path, config))
     if data is not None:
-        cache_path, key = _state_key(config, locale, glossary, build, data)
+        cache_path, key = _state_key(config, locale, glossary, build, data, claims)
         try:
             write_bytes_atomic(cache_path, pickle.dumps((key, state), protocol=5))
         except OSError:
@@ -455,18 +475,19 @@ def _compiled(config: Config, locale: str, catalog: polib.POFile, errors: frozen
 
 
 def _findings(
-    config: Config, locale: str, file: str, catalog: polib.POFile, glossary: tuple[Term, ...]
+    config: Config, locale: str, file: str, catalog: polib.POFile, glossary: tuple[Term, ...],
+    claims: tuple[Claim, ...] = (),
 ) -> list[Finding]:
     """``check_catalog`` over the catalog, taking the findings of unchanged entries from the cache."""
     cache_path = config.cache_dir / "checks" / f"{locale}.pickle"
-    context = hashlib.sha256(repr((_CACHE_FORMAT, locale, glossary, code_version())).encode()).hexdigest()
+    context = hashlib.sha256(repr((_CACHE_FORMAT, locale, glossary, claims, code_version())).encode()).hexdigest()
     try:
         with open(cache_path, "rb") as handle:
             cached = pickle.load(handle)
         known = cached["units"] if cached.get("context") == context else {}
     except Exception:  # missing, from another version, or damaged: check everything again
         known = {}
-    checks = all_checks(glossary)
+    checks = all_checks(glossary, claims)
     units: dict[bytes, tuple[tuple[str, str, str], ...]] = {}
     findings = []
     checked = 0

@@ -7,6 +7,8 @@ from typing import Iterable
 import polib
 
 from .base import Check, Finding, Unit
+from .claims import Claim, Claims
+from .coverage import DisclaimerPoints
 from .fragment import UntranslatedFragment
 from .glossary import GlossaryForbidden, GlossaryKeep, GlossaryRequired, Term
 from .invisible import ControlCharacters, InvisibleCharacters
@@ -20,10 +22,12 @@ from .untranslated import Untranslated
 MANDATORY_CONTEXT = "disclaimer"
 
 
-def all_checks(glossary: tuple[Term, ...] = ()) -> list[Check]:
-    """Every check, errors first; those that need the termbase get it."""
+def all_checks(glossary: tuple[Term, ...] = (), claims: tuple[Claim, ...] = ()) -> list[Check]:
+    """Every check, errors first; those that need the termbase or the claims list get it."""
     return [
         MarkerKept(),
+        DisclaimerPoints(glossary),
+        Claims(claims),
         MarkupMismatch(),
         DisclaimerPlainText(),
         EdgeWhitespace(),
@@ -50,7 +54,9 @@ def check_unit(
     except on mandatory messages (the disclaimer)."""
     checks = checks if isinstance(checks, (list, tuple)) else list(checks)
     flags = set(flags)
-    ignored = set() if unit.mandatory or not flags else {c for c in checks if f"ignore-{c.check_id}" in flags}
+    ignored = set() if unit.mandatory or not flags else {
+        c for c in checks if c.ignorable and f"ignore-{c.check_id}" in flags
+    }
     return [(check, message) for check in checks if check not in ignored for message in check.run(unit)]
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from ..assets import missing_targets
 from ..config import Config, html_tag
 from .base import ERROR, WARNING, Finding
+from .claims import load_claims_for, source_findings
 from .gate import expected_disclaimer, page_problems
 from .project import pages_and_states
 
@@ -34,6 +35,10 @@ def check_project(config: Config, locales: tuple[str, ...] | None = None) -> Che
     built = output.is_dir()
     shown_output = config.relative(output)  # once: resolving 9,000 page paths took a second
     pages_checked = 0
+    # a prohibited claim in the English withholds the page in every language
+    claimed = source_findings(pages, load_claims_for(config), config.source_locale)
+    findings += claimed
+    withheld_everywhere = {f.file for f in claimed}
 
     def rendered(locale: str, slug: str, expected: str, msgid: str) -> None:
         nonlocal pages_checked
@@ -53,6 +58,13 @@ def check_project(config: Config, locales: tuple[str, ...] | None = None) -> Che
 
     for page in pages:
         disclaimer = page.disclaimer.msgid
+        if page.path in withheld_everywhere:
+            for locale in (config.source_locale, *states):
+                path = output / html_tag(locale) / f"{page.slug}.html"
+                if path.exists():
+                    findings.append(Finding(locale, config.relative(path), 1, None, page.fields["title"], GATE, ERROR,
+                                            "a withheld page is present in output/ (run `l10n build`)"))
+            continue
         if built and locales is None:
             rendered(config.source_locale, page.slug, disclaimer, disclaimer)
         for locale, state in states.items():
@@ -86,4 +98,5 @@ def _as_published(finding: Finding, drafts: frozenset) -> Finding:
     is reported as a warning, saying so; ``review`` shows it again before anyone accepts it."""
     if finding.severity != ERROR or (finding.msgctxt, finding.msgid) not in drafts:
         return finding
-    return replace(finding, severity=WARNING, message=f"{finding.message} (fuzzy: not published until fixed and reviewed)")
+    note = "(fuzzy: not published until fixed and reviewed)"
+    return replace(finding, severity=WARNING, message=f"{finding.message} {note}")

@@ -9,7 +9,6 @@ variables (deep-translator's names where it has them), read when a run starts.
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -208,23 +207,9 @@ def _qcri(source: str, target: str, keys: Mapping[str, str]) -> Any:
 
 
 def _chatgpt(source: str, target: str, keys: Mapping[str, str]) -> Any:
-    from deep_translator import ChatGptTranslator
+    from .chatgpt import ChatGptTranslator  # deep-translator's needs openai<1: see chatgpt.py
 
-    try:
-        version = importlib.metadata.version("openai")
-    except importlib.metadata.PackageNotFoundError:
-        version = None
-    if version is None or int(version.split(".")[0]) >= 1:
-        # deep-translator 1.11 calls openai.ChatCompletion, which openai 1.0 removed.
-        raise InputError(
-            None,
-            None,
-            "the chatgpt provider needs the openai package below 1.0: pip install 'openai<1'",
-        )
-    names = {source: source, target: target}
-    return ChatGptTranslator(
-        source=source, target=target, api_key=keys["OPEN_API_KEY"], languages=names
-    )
+    return ChatGptTranslator(source=source, target=target, api_key=keys["OPEN_API_KEY"])
 
 
 def _english_name(locale: str) -> str:

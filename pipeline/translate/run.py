@@ -452,7 +452,7 @@ def translate(
     """
     chosen = provider_named(provider) if provider else None
     url = _check_url(url)
-    if chosen and url and (chosen.offline or chosen.name == "chatgpt"):
+    if chosen and url and chosen.offline:
         raise InputError(None, None, f"the {chosen.name} provider does not take --provider-url")
     keys = chosen.read_keys(url, required=not dry_run) if chosen else {}
     run = _Run(config, locales or config.locales, chosen, url, keys, dry_run)

@@ -117,13 +117,21 @@ def url_secrets(url: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Provider text fit for a terminal: newlines become spaces, other controls (ANSI escapes
+    among them) and lone surrogates are spelled as escapes, never sent to the terminal raw."""
+    text = text.replace("\r\n", " ").replace("\n", " ")
+    return _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
 def redact(text: str, secrets: tuple[str, ...]) -> str:
     """``text`` with every secret (also URL-encoded, as it appears in query strings) hidden."""
-    for secret in secrets:
-        if not secret:
-            continue
-        for form in {secret, quote(secret), quote(secret, safe=""), quote_plus(secret)}:
-            text = text.replace(form, "***")
+    forms = {f for s in secrets if s for f in (s, quote(s), quote(s, safe=""), quote_plus(s))}
+    for form in sorted(forms, key=len, reverse=True):  # a key inside a longer one: the longer first
+        text = text.replace(form, "***")
     return text
 
 
@@ -207,7 +215,7 @@ class Transport:
             except ProviderError:
                 raise
             except Exception as exc:  # deep-translator choking on an answer it did not expect
-                detail = redact(str(exc), self.secrets).replace("\n", " ")[:160]
+                detail = printable(redact(str(exc), self.secrets))[:160]
                 raise ProviderError(f"unexpected answer ({type(exc).__name__}: {detail})") from None
             finally:
                 _active.transport = previous
@@ -217,6 +225,9 @@ class Transport:
         """One HTTP request, bounded by ``timeout`` from connect to the last byte of the body."""
         kwargs.pop("timeout", None)
         kwargs.pop("stream", None)
+        # requests would read a redirect's body whole, past the size cap, and send the request on
+        # to wherever the answer points: a redirect is reported instead.
+        kwargs["allow_redirects"] = False
         deadline = time.monotonic() + self.timeout
         late = f"no complete answer within {self.timeout:g} s"
         for name, value in self._environment(url).items():
@@ -263,13 +274,16 @@ class Transport:
             raise Retryable(
                 f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After"))
             )
+        if 300 <= status < 400:
+            where = printable(redact(response.headers.get("Location", ""), self.secrets))[:160]
+            raise ProviderError(f"HTTP {status}: redirected to {where or '?'} (not followed: use that URL)")
         if status >= 400:
-            excerpt = redact(response.text, self.secrets).strip().replace("\n", " ")[:160]
+            excerpt = printable(redact(response.text, self.secrets)).strip()[:160]
             raise ProviderError(f"HTTP {status}" + (f": {excerpt}" if excerpt else ""))
         if self.key_protected and self.key_error is not None:
             refusal = self.key_error(response)
             if refusal:
-                raise KeyRejected(status, redact(refusal, self.secrets))
+                raise KeyRejected(status, printable(redact(refusal, self.secrets)))
         return response
 
     def _environment(self, url: str) -> dict[str, Any]:
