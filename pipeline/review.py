@@ -392,6 +392,7 @@ def accept(session: ReviewSession, item: ReviewItem, reviewer: str, today: datet
     catalog, entry = _current(session, item)
     if not entry.msgstr:
         raise InputError(session.file, item.line, "an empty translation cannot be accepted: edit it first")
+    before = (list(entry.flags), entry.tcomment, entry.previous_msgid, entry.previous_msgctxt)
     _stamp_machine_draft(entry)
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
@@ -400,6 +401,8 @@ def accept(session: ReviewSession, item: ReviewItem, reviewer: str, today: datet
     date = (today or (moment.date() if moment else datetime.date.today())).isoformat()
     lines = [c for c in comment_lines(entry) if not c.startswith(REVIEWED_PREFIX)]
     entry.tcomment = "\n".join([*lines, f"{REVIEWED_PREFIX} {reviewer} {date}"])
+    if before == (list(entry.flags), entry.tcomment, entry.previous_msgid, entry.previous_msgctxt):
+        return Decision(item, False, True)  # accepted again, by the same reviewer the same day
     stamp_revision(catalog, reviewer)
     written = write_catalog(session.path, catalog, session.config.po_width)
     return Decision(_item(session, entry, item.rank[2]), written, True)

@@ -11,7 +11,7 @@ import pytest
 import wcwidth
 from click.testing import CliRunner
 
-from conftest import DISCLAIMER, REPO, TRANSLATIONS, Result, gnu, l10n, po_path, translate_catalog
+from conftest import DISCLAIMER, TRANSLATIONS, Result, gnu, l10n, po_path, translate_catalog
 from pipeline.cli import main
 
 EPOCH = "1767225600"  # 2026-01-01 00:00 UTC
@@ -341,3 +341,22 @@ def test_a_session_without_a_decision_leaves_the_header_alone(translated: Path) 
     result = review(translated, "s\nb\ne\n\n/\nVisit\nq\n", "--locale", "ko", "--reviewer", "Kim")
     assert result.code == 0, result.output
     assert po_path(translated, "ko").read_bytes() == before
+
+
+def test_accepting_an_approved_entry_again_the_same_day_changes_nothing(translated: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Going back (`b`) to an entry just accepted and pressing `a` again writes nothing, not even
+    a new PO-Revision-Date."""
+    from pipeline.config import load_config
+    from pipeline.review import accept, item_for, start
+
+    translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={"First Visit"})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    session = start(load_config(translated), "ko")
+    assert accept(session, item_for(session, (None, "First Visit")), "Kim").written
+    after = po_path(translated, "ko").read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 120))  # two minutes later, same day
+    again = accept(session, item_for(session, (None, "First Visit")), "Kim")
+    assert not again.written and po_path(translated, "ko").read_bytes() == after
+    other = accept(session, item_for(session, (None, "First Visit")), "Lee")  # another reviewer: recorded
+    assert other.written and catalog(translated, "ko").metadata["PO-Revision-Date"] == "2026-01-01 00:02+0000"
