@@ -360,3 +360,38 @@ def test_accepting_an_approved_entry_again_the_same_day_changes_nothing(translat
     assert not again.written and po_path(translated, "ko").read_bytes() == after
     other = accept(session, item_for(session, (None, "First Visit")), "Lee")  # another reviewer: recorded
     assert other.written and catalog(translated, "ko").metadata["PO-Revision-Date"] == "2026-01-01 00:02+0000"
+
+
+def test_only_mt_offers_machine_drafts_fuzzy_or_not_and_no_human_draft(translated: Path) -> None:
+    from pipeline.catalogs import write_catalog
+
+    translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={"First Visit", "Before you arrive", "Language"})
+    po = catalog(translated, "ko")
+    po.find("Before you arrive").tcomment = "machine translation: pseudo 2025-01-02"  # fuzzy machine draft
+    po.find("Procedures").tcomment = "machine translation: pseudo 2025-01-02"  # flag removed in an editor
+    write_catalog(po_path(translated, "ko"), po)
+
+    result = review(translated, "s\ns\ns\ns\n", "--locale", "ko", "--reviewer", "Kim", "--only", "mt")
+
+    assert [english(b) for b in shown(result.stdout)] == ["Before you arrive", "Procedures"]
+
+
+def test_only_approved_translations_are_suggested(translated: Path) -> None:
+    """A fuzzy draft (a machine's, or one whose English changed) is never offered as a suggestion."""
+    from pipeline.config import load_config
+    from pipeline.review import pending, start, suggestions
+
+    reworded = "Please bring your passport and a list of your medicines."
+    page = translated / "source" / "first-visit.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("Please bring your ID card\nand a list of your medicines.",
+                                 f"Please bring your ID card\nand a list of your medicines.\n\n{reworded}"),
+                    encoding="utf-8")
+    assert l10n(translated, "extract").code == 0 and l10n(translated, "update").code == 0
+    translate_catalog(translated, "ko", {reworded: ""})
+    session = start(load_config(translated), "ko", only="empty")
+    item = next(i for i in pending(session) if i.msgid == reworded)
+    assert [s.english for s in suggestions(session, item)] == ["Please bring your ID card and a list of your medicines."]
+    translate_catalog(translated, "ko", TRANSLATIONS["ko"] | {reworded: ""},
+                      fuzzy={"Please bring your ID card and a list of your medicines."})
+    assert suggestions(session, item) == ()
