@@ -33,6 +33,7 @@ __all__ = [
     "is_approved",
     "is_machine_draft",
     "read_catalog",
+    "stamp_revision",
     "write_catalog",
 ]
 
@@ -597,6 +598,19 @@ def code_version() -> str:
         except metadata.PackageNotFoundError:
             pass
     return digest.hexdigest()
+
+
+def stamp_revision(catalog: polib.POFile, translator: str | None = None) -> None:
+    """Header upkeep for a save that changed translations, as Poedit and Weblate do it:
+    ``PO-Revision-Date`` now (``SOURCE_DATE_EPOCH`` honoured) and, for a human, ``Last-Translator``."""
+    from datetime import datetime, timezone
+
+    from .config import source_date_epoch
+
+    moment = source_date_epoch() or datetime.now(timezone.utc)
+    catalog.metadata["PO-Revision-Date"] = moment.strftime("%Y-%m-%d %H:%M%z")
+    if translator:
+        catalog.metadata["Last-Translator"] = translator
 
 
 def is_approved(entry: polib.POEntry) -> bool:

@@ -423,6 +423,11 @@ def stats(ctx: click.Context, fmt: str, locales: tuple[str, ...], html_file: Pat
             f"{r.locale:<8} {r.approved:>8} {r.fuzzy:>6} {r.untranslated:>6} {r.mt_accepted_unchanged:>12} "
             f"{r.errors:>6} {r.total:>6} {r.percent:>6.1f}%  {len(r.publishable)}/{len(r.pages)} publishable"
         )
+    click.echo("English words (counted as pocount counts them):")
+    click.echo(f"  {'locale/page':<24} {'approved':>8} {'fuzzy':>6} {'empty':>6} {'total':>6}")
+    for r in rows:
+        for label, words in [(r.locale, r.words), *((f"  {p.slug}", p.words) for p in r.pages)]:
+            click.echo(f"  {label:<24} {words.approved:>8} {words.fuzzy:>6} {words.empty:>6} {words.total:>6}")
     withheld = [(r.locale, p) for r in rows for p in r.withheld]
     if withheld:
         click.echo("withheld:")
@@ -444,40 +449,78 @@ def stats(ctx: click.Context, fmt: str, locales: tuple[str, ...], html_file: Pat
 
 _REVIEW_KEYS = "[a]ccept [e]dit [s]kip [q]uit [?]help"
 _REVIEW_HELP = """\
-  a  accept the draft: removes fuzzy, records `reviewed: NAME DATE`, saves the catalog
-  e  edit the draft ($EDITOR when set, else one line here; \\n is a line break); it stays fuzzy
-  s  skip: leave this entry as it is and go to the next
-  q  quit: every decision so far is already saved
-  ?  this help"""
+  a    accept the draft: removes fuzzy, records `reviewed: NAME DATE`, saves the catalog
+  e    edit the draft, or type the translation of an empty entry ($EDITOR when set, else one
+       line here; \\n is a line break); it is saved as a draft (fuzzy) to accept with a
+  1-9  put that suggestion in the draft (then edit it with e or accept it with a)
+  s    skip: leave this entry as it is and go to the next
+  b    back to the previous entry
+  /    search the English and the drafts (empty: the next match of the last search)
+  q    quit: every decision so far is already saved
+  ?    this help"""
+_LABEL = 10  # columns of the "English:  " labels
 
 
-def _show_text(label: str, text: str) -> None:
-    lines = text.split("\n") or [""]
-    click.echo(f"{label:<9} {lines[0]}")
-    for line in lines[1:]:
-        click.echo(f"{'':<9} {line}")
+def _columns() -> int:
+    """The terminal's width; 100 when the output is not a terminal (or $COLUMNS)."""
+    import os
+    import shutil
+
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    try:
+        return int(os.environ.get("COLUMNS") or 100)
+    except ValueError:
+        return 100
 
 
-def _show_review_item(item: Any, remaining: int) -> None:
+def _show_text(label: str, text: str, indent: int = _LABEL) -> None:
+    """``text`` after ``label``, wrapped at word boundaries in every script (UAX #14)."""
+    from .poformat import display_lines
+
+    width = max(_columns() - indent, 20)
+    lines = [piece for line in text.split("\n") for piece in display_lines(line, width)] or [""]
+    for k, line in enumerate(lines):
+        click.echo(f"{label if k == 0 else '':<{indent - 1}} {line}" if indent else line)
+
+
+def _coloured_diff(text: str) -> str:
+    """Colour the complete ``[-...-]`` and ``{+...+}`` runs of one shown line."""
+    import re
+
+    text = re.sub(r"\[-.*?-\]", lambda m: click.style(m.group(), fg="red"), text)
+    return re.sub(r"\{\+.*?\+\}", lambda m: click.style(m.group(), fg="green"), text)
+
+
+def _show_review_item(item: Any, remaining: int, hints: tuple[Any, ...], glossary: tuple[Any, ...]) -> None:
+    from .poformat import display_lines
+
     click.echo("")
     click.echo(click.style(f"--- {remaining} to review: {item.file}:{item.line}", bold=True))
     if item.mandatory:
         click.echo(click.style('mandatory: the medical disclaimer (msgctxt "disclaimer")', fg="yellow", bold=True))
     elif item.msgctxt:
         click.echo(f"context:  {item.msgctxt}")
-    if item.note:
-        click.echo(f"note:     {item.note}")
-    state = ["fuzzy" if item.fuzzy else "not fuzzy"] + ([item.machine] if item.machine else [])
+    if item.kind:
+        _show_text("kind:", item.kind)
+    for address in item.addresses:
+        click.echo(f"{'page:':<{_LABEL - 1}} {address}")  # one line: terminals open it on a click
+    if item.empty and not item.fuzzy:
+        state = ["empty: type the translation (e) or take a suggestion"]
+    else:
+        state = ["fuzzy" if item.fuzzy else "not fuzzy"] + ([item.machine_shown] if item.machine_shown else [])
     click.echo(f"state:    {' | '.join(state)}")
     _show_text("English:", item.msgid)
     if item.diff:
-        styles = {"delete": ("[-", "-]", "red"), "insert": ("{+", "+}", "green")}
+        marks = {"delete": ("[-", "-]"), "insert": ("{+", "+}")}
         shown = "".join(
-            part.text if part.op == "equal"
-            else click.style(styles[part.op][0] + part.text + styles[part.op][1], fg=styles[part.op][2])
+            part.text if part.op == "equal" else marks[part.op][0] + part.text + marks[part.op][1]
             for part in item.diff
         )
-        _show_text("changed:", shown)
+        width = max(_columns() - _LABEL - 1, 20)
+        lines = [piece for line in shown.split("\n") for piece in display_lines(line, width)]
+        for k, line in enumerate(lines):
+            click.echo(f"{'changed:' if k == 0 else '':<{_LABEL - 1}} {_coloured_diff(line)}")
     _show_text("draft:", item.draft if item.draft else "(empty)")
     if not item.findings:
         click.echo("checks:   " + ("passed" if item.draft else "(nothing to check)"))
@@ -486,24 +529,81 @@ def _show_review_item(item: Any, remaining: int) -> None:
         for f in item.findings:
             colour = "red" if f.severity == "error" else "yellow"
             click.echo(f"  {click.style(f.severity, fg=colour)} {f.check}: {f.message}")
+    for hint in glossary:
+        wording = " | ".join(hint.wordings)
+        _show_text("glossary:", f"{hint.term} -> {wording} ({hint.rule})")
+    if hints:
+        click.echo("suggestions (approved translations; press the number):")
+        for number, hint in enumerate(hints, 1):
+            percent = int(hint.similarity * 100)
+            _show_text(f"  {number} {percent:>3}%", hint.text, indent=_LABEL + 2)
+            origin = "sentence of line" if hint.sentence else "line"
+            _show_text("", f"({origin} {hint.line}: {hint.english})", indent=_LABEL + 2)
 
 
-def _review_key() -> str:
-    """One key on a terminal; one line otherwise (scripts, tests). End of input quits."""
+def _getchar() -> str:
+    """One key from the terminal without Enter. Unlike click.getchar, keys typed before the
+    prompt appeared are kept (it switches modes with TCSANOW, not TCSAFLUSH)."""
+    try:
+        import termios
+    except ImportError:  # not a POSIX terminal
+        return click.getchar()
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    keys = termios.tcgetattr(fd)
+    keys[3] &= ~(termios.ICANON | termios.ECHO)
+    keys[6][termios.VMIN], keys[6][termios.VTIME] = 1, 0
+    termios.tcsetattr(fd, termios.TCSANOW, keys)
+    try:
+        import codecs
+        import os
+
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        key = ""
+        while not key:
+            byte = os.read(fd, 1)
+            if not byte:
+                raise EOFError
+            key = decoder.decode(byte)
+        return key
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+
+
+def _keypress(prompt: str) -> str | None:
+    """One key on a terminal, acting at once; one line otherwise (scripts, tests). None at the
+    end of input."""
     try:
         if sys.stdin.isatty():
-            click.echo(f"{_REVIEW_KEYS}: ", nl=False)
-            key = click.getchar()
-            click.echo(key)
+            click.echo(f"{prompt}: ", nl=False)
+            key = _getchar()
+            click.echo(key if key.isprintable() else "")
+            if key in ("\x03", "\x04"):  # Ctrl-C, Ctrl-D
+                return None
         else:
-            key = click.prompt(_REVIEW_KEYS, default="", show_default=False)
+            key = click.prompt(prompt, default="", show_default=False)
     except (click.Abort, EOFError, KeyboardInterrupt):
-        return "q"
+        return None
     return key.strip()[:1].lower()
 
 
+def _review_key(suggested: int) -> str:
+    """The reviewer's key; end of input quits."""
+    prefix = f"[1-{suggested}] suggestion " if suggested > 1 else "[1] suggestion " if suggested else ""
+    key = _keypress(f"{prefix}[b]ack [/]search {_REVIEW_KEYS}")
+    return "q" if key is None else key
+
+
+def _line_answer(prompt: str) -> str | None:
+    """A line of text (a search, an inline translation); None at the end of input."""
+    try:
+        return click.prompt(prompt, default="", show_default=False)
+    except (click.Abort, EOFError, KeyboardInterrupt):
+        return None
+
+
 def _edited_draft(item: Any) -> str | None:
-    """The reviewer's new text, or None to keep the draft."""
+    """The translator's new text, or None to keep the draft."""
     import os
 
     from .review import from_one_line, to_one_line
@@ -517,55 +617,95 @@ def _edited_draft(item: Any) -> str | None:
         else:
             if to_one_line(item.draft) != item.draft:
                 click.echo(f"draft on one line: {to_one_line(item.draft)}")
-            raw = click.prompt("new translation (empty keeps the draft)", default="", show_default=False)
+            what = "new translation (empty keeps the draft)" if item.draft else "translation (empty: none yet)"
+            raw = _line_answer(what) or ""
             text = from_one_line(raw) if raw.strip() else None
     except click.ClickException as exc:  # the editor failed
         click.echo(f"error: {exc.format_message()}", err=True)
-        return None
-    except (click.Abort, EOFError, KeyboardInterrupt):
         return None
     return text or None
 
 
 @main.command()
 @click.option("--locale", "-l", "locale", required=True, help="The locale to review, e.g. ko.")
-@click.option("--reviewer", help="Name recorded in `# reviewed:` (default: [tool.l10n] reviewer, else $USER).")
+@click.option("--reviewer", help="Name recorded in `# reviewed:` and Last-Translator "
+                                 "(default: [tool.l10n] reviewer, else $USER).")
+@click.option("--only", type=click.Choice(["fuzzy", "empty", "mt", "all"]), default="all", show_default=True,
+              help="Which entries: fuzzy, empty (to translate), unreviewed machine translations, or all.")
+@click.option("--page", "page", metavar="SLUG", help="Only the messages of this page.")
 @command(writes=False)  # the project lock is taken for each decision's write, not while a key is awaited
-def review(ctx: click.Context, locale: str, reviewer: str | None) -> None:
-    """Review fuzzy and unreviewed machine-translated entries one at a time; saves after each decision."""
+def review(ctx: click.Context, locale: str, reviewer: str | None, only: str, page: str | None) -> None:
+    """Review fuzzy and machine-translated entries, then translate empty ones, one at a time;
+    saves after each decision."""
     from . import review as stage
 
     config = _config(ctx)
     _locales(config, (locale,))
     name = stage.reviewer_name(config, reviewer)
-    session = stage.start(config, locale)
+    session = stage.start(config, locale, only, page)
     passed: set[Any] = set()
+    history: list[Any] = []  # the entries shown, in order, for going back
     counts = {"accepted": 0, "edited": 0, "skipped": 0}
+    position = None  # where in the order of offering the last entry shown was
+    forced = None  # the entry to show next instead of the next one (back, search, after an edit)
+    last_search = ""
+
+    def save(item: Any, text: str) -> None:
+        with project_lock(config, "review"):
+            stage.save_draft(session, item, text, name)
+        counts["edited"] += 1
+        click.echo(f"draft saved to {item.file} (accept it with a)")
+
     while True:
-        item, remaining = stage.next_item(session, passed)
+        item, remaining = stage.next_item(session, passed, position)
+        if forced is not None:
+            item, forced = forced, None
         if item is None:
             break
-        _show_review_item(item, remaining)
-        key = _review_key()
-        while key not in ("a", "e", "s", "q"):
+        position = item.rank
+        if not history or history[-1] != item.key:
+            history.append(item.key)
+        hints = stage.suggestions(session, item)
+        _show_review_item(item, remaining, hints, stage.glossary_hints(session, item))
+        numbers = [str(n) for n in range(1, len(hints) + 1)]
+        key = _review_key(len(hints))
+        while key not in ("a", "e", "s", "q", "b", "/", *numbers):
             click.echo(_REVIEW_HELP)
-            key = _review_key()
+            key = _review_key(len(hints))
         if key == "q":
             break
         if key == "s":
             passed.add(item.key)
             counts["skipped"] += 1
+        elif key == "b":
+            if len(history) < 2:
+                click.echo("this is the first entry")
+                forced = item
+                continue
+            history.pop()
+            forced = stage.item_for(session, history[-1]) or item
+        elif key == "/":
+            query = _line_answer(f"search{f' [{last_search}]' if last_search else ''}")
+            query = (query or "").strip() or last_search
+            found = stage.search(session, query, item.rank) if query else None
+            if query:
+                last_search = query
+            if found is None:
+                click.echo(f"no entry matches {query!r}" if query else "nothing to search for")
+            forced = found or item
+        elif key in numbers:
+            save(item, hints[int(key) - 1].text)
+            forced = stage.item_for(session, item.key)
         elif key == "e":
             text = _edited_draft(item)
             if text is None or text == item.draft:
                 click.echo("draft unchanged")
-                continue
-            with project_lock(config, "review"):
-                stage.save_draft(session, item, text)
-            counts["edited"] += 1
-            click.echo(f"draft saved to {item.file} (still to review: accept it with a)")
+            else:
+                save(item, text)
+            forced = stage.item_for(session, item.key)
         elif not item.draft:
-            click.echo("the draft is empty: edit it first (e)")
+            click.echo("the draft is empty: type the translation (e) or take a suggestion first")
+            forced = item
         else:
             if item.errors:
                 what = (
@@ -573,12 +713,10 @@ def review(ctx: click.Context, locale: str, reviewer: str | None) -> None:
                     if item.mandatory
                     else "it will not be published while they remain"
                 )
-                try:
-                    sure = click.confirm(f"{len(item.errors)} error(s): {what}. Accept anyway?", default=False)
-                except (click.Abort, EOFError, KeyboardInterrupt):
-                    sure = False
+                sure = _keypress(f"{len(item.errors)} error(s): {what}. Accept anyway? [y/N]") == "y"
                 if not sure:
                     click.echo("not accepted")
+                    forced = item
                     continue
             with project_lock(config, "review"):
                 stage.accept(session, item, name)
@@ -586,7 +724,7 @@ def review(ctx: click.Context, locale: str, reviewer: str | None) -> None:
             click.echo(f"accepted; saved {item.file}")
     left = len(stage.pending(session))
     summary = ", ".join(f"{n} {label}" for label, n in counts.items())
-    click.echo(f"{locale}: {summary}; " + (f"{left} still to review" if left else "nothing left to review"))
+    _show_text("", f"{locale}: {summary}; " + (f"{left} still to review" if left else "nothing left to review"), 0)
 
 
 @main.command()

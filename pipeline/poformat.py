@@ -20,7 +20,7 @@ import polib
 # they import (importlib.metadata, secrets, ...) they cost 30 ms, and every command that reads
 # a catalog imports this module, while only those that write one use them.
 
-__all__ = ["format_catalog"]
+__all__ = ["display_lines", "format_catalog"]
 
 # Break values, as libunistring's UC_BREAK_*.
 _UNDEFINED, _PROHIBITED, _POSSIBLE, _MANDATORY, _CR_BEFORE_LF = 0, 1, 2, 3, 5
@@ -300,6 +300,92 @@ def _width_breaks(text: str, prohibited: set[int], width: int, start: int, first
     if last_p is not None and columns - 1 > limit:
         result.append(last_p)
     return result
+
+
+def display_lines(text: str, width: int) -> list[str]:
+    """``text`` (one line, no newline) cut into lines of at most ``width`` terminal columns at
+    word boundaries, for showing a message in a terminal.
+
+    The opportunities are the PO layout's (UAX #14 as libunistring implements it: between
+    words, between CJK characters), plus Thai word boundaries from libthai's dictionary when the
+    system has it, minus those inside a Korean word (Korean wraps between words, as CSS
+    ``word-break: keep-all``). A run still wider than a line (a long URL) is cut between
+    grapheme clusters. Widths are wcwidth's, as the terminal draws them."""
+    import wcwidth
+    from uniseg.graphemecluster import grapheme_clusters
+
+    width = max(width, 8)
+    marked, inserted = _thai_word_breaks(text)
+    prohibited = {i for i in range(1, len(marked))
+                  if " " not in marked[i - 1:i + 1] and (_is_hangul(marked[i - 1]) or _is_hangul(marked[i]))}
+    cuts = _width_breaks(marked, prohibited, width, 0)
+    pieces = ["".join(ch for k, ch in enumerate(marked[i:j], i) if k not in inserted).rstrip(" ")
+              for i, j in zip([0, *cuts], [*cuts, len(marked)])]
+    lines: list[str] = []
+    for piece in pieces:
+        line, used = "", 0
+        for cluster in grapheme_clusters(piece):
+            columns = max(wcwidth.wcswidth(cluster), 0)
+            if used + columns > width and line:
+                lines.append(line)
+                line, used = "", 0
+            line += cluster
+            used += columns
+        lines.append(line)
+    return lines
+
+
+def _is_hangul(ch: str) -> bool:
+    return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
+
+
+_THAI_RUN = re.compile("[\u0e00-\u0e7f]{2,}")
+
+
+@lru_cache(maxsize=1)
+def _libthai() -> tuple | None:
+    """libthai's word breaker (its dictionary), or None when the library is not installed."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("thai") or "libthai.so.0"
+    try:
+        lib = ctypes.CDLL(name)
+        lib.th_brk_new.restype = ctypes.c_void_p
+        lib.th_brk_new.argtypes = [ctypes.c_char_p]
+        lib.th_brk_wc_find_breaks.restype = ctypes.c_int
+        lib.th_brk_wc_find_breaks.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_uint32),
+                                              ctypes.POINTER(ctypes.c_int), ctypes.c_size_t]
+        breaker = lib.th_brk_new(None)
+    except (OSError, AttributeError):
+        return None
+    return (lib, breaker) if breaker else None
+
+
+def _thai_word_breaks(text: str) -> tuple[str, set[int]]:
+    """``text`` with a zero-width space (a UAX #14 break opportunity) at each Thai word
+    boundary, and the positions of the spaces inserted."""
+    runs = list(_THAI_RUN.finditer(text))
+    found = _libthai() if runs else None
+    if found is None:
+        return text, set()
+    import ctypes
+
+    lib, breaker = found
+    cuts: set[int] = set()
+    for run in runs:
+        word = run.group()
+        chars = (ctypes.c_uint32 * (len(word) + 1))(*map(ord, word), 0)
+        positions = (ctypes.c_int * len(word))()
+        count = lib.th_brk_wc_find_breaks(breaker, chars, positions, len(word))
+        cuts.update(run.start() + positions[k] for k in range(count) if 0 < positions[k] < len(word))
+    out, inserted = [], set()
+    for i, ch in enumerate(text):
+        if i in cuts:
+            inserted.add(len(out))
+            out.append("\u200b")
+        out.append(ch)
+    return "".join(out), inserted
 
 
 # ---------------------------------------------------------------- flags ----

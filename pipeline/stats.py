@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from jinja2 import Environment, StrictUndefined
@@ -18,6 +18,43 @@ from .source import Page, load_pages
 
 
 @dataclass(frozen=True)
+class WordCounts:
+    """English words per state, counted as translate-toolkit's ``pocount`` counts them: approved
+    (translated, not fuzzy), fuzzy (with a draft), empty (the rest)."""
+
+    approved: int = 0
+    fuzzy: int = 0
+    empty: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.approved + self.fuzzy + self.empty
+
+
+def source_words(msgid: str) -> int:
+    """pocount's own counting function (translate-toolkit), imported when first needed (0.2 s)."""
+    from translate.tools.pocount import wordcount
+
+    return wordcount(msgid)
+
+
+def word_state(entry: object) -> str:
+    """pocount's state of an entry: translated, fuzzy with a target, or untranslated."""
+    if getattr(entry, "msgstr", "") and not getattr(entry, "fuzzy", False):
+        return "approved"
+    return "fuzzy" if getattr(entry, "msgstr", "") else "empty"
+
+
+def count_words(entries: list, missing: tuple[str, ...] = ()) -> WordCounts:
+    """The words of ``entries`` per state, plus ``missing`` English texts not in the catalog yet."""
+    counts = {"approved": 0, "fuzzy": 0, "empty": 0}
+    for entry in entries:
+        counts[word_state(entry)] += source_words(entry.msgid)
+    counts["empty"] += sum(source_words(text) for text in missing)
+    return WordCounts(**counts)
+
+
+@dataclass(frozen=True)
 class PageStatus:
     slug: str
     publishable: bool
@@ -25,6 +62,7 @@ class PageStatus:
     reasons: tuple[str, ...] = ()  # why it is withheld, naming the entries (``file:line``)
     gate: bool = False  # withheld by the disclaimer gate, not only the threshold
     outdated: tuple[str, ...] = ()  # entries shown as translated for the previous English (``file:line``)
+    words: WordCounts = WordCounts()  # English words of the page's messages per state
 
 
 @dataclass(frozen=True)
@@ -42,6 +80,7 @@ class LocaleStats:
     outdated: int = 0  # fuzzy entries still shown with the translation of their previous English
     failing: int = 0  # approved in the catalog but failing an error check: not done, not shown
     images: tuple[str, ...] = ()  # images with text (``image_has_text``) that have no variant for the locale
+    words: WordCounts = WordCounts()  # English words of the catalog's entries per state (pocount's)
 
     @property
     def percent(self) -> float:
@@ -58,8 +97,10 @@ class LocaleStats:
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["pages"] = [{**asdict(p), "reasons": list(p.reasons), "outdated": list(p.outdated),
-                          "percent": round(p.percent, 1)} for p in self.pages]
+                          "percent": round(p.percent, 1), "words": {**asdict(p.words), "total": p.words.total}}
+                         for p in self.pages]
         data["images"] = list(self.images)
+        data["words"] = {**asdict(self.words), "total": self.words.total}
         return {**data, "percent": round(self.percent, 1)}
 
 
@@ -96,6 +137,7 @@ def stats(config: Config, locales: tuple[str, ...] | None = None) -> list[Locale
     for locale, state in assess(config, locales).items():
         catalog = state.catalog
         live = [e for e in catalog or [] if not e.obsolete and e.msgid]
+        by_key = {(e.msgctxt, e.msgid): e for e in live}
         # "done" is what the gate counts: approved and free of error findings
         approved = [e for e in live if is_approved(e) and (e.msgctxt, e.msgid) not in state.error_keys]
         failing = sum(is_approved(e) for e in live) - len(approved)
@@ -113,14 +155,22 @@ def stats(config: Config, locales: tuple[str, ...] | None = None) -> list[Locale
                 mt_accepted_unchanged=sum(accepted_unchanged(e) for e in approved),
                 errors=errors,
                 warnings=len(state.findings) - errors,
-                pages=tuple(_page_status(config, state, page) for page in pages),
+                pages=tuple(replace(_page_status(config, state, page), words=_page_words(page, by_key))
+                            for page in pages),
                 outdated=len(state.outdated()),
                 failing=failing,
                 images=tuple(f"{image} ({slug})" for slug, image in with_text
                              if localized(image, locale, available) == image),
+                words=count_words(live),
             )
         )
     return rows
+
+
+def _page_words(page: Page, by_key: dict) -> WordCounts:
+    """The words of a page's messages per state; a message not in the catalog yet is empty."""
+    keys = sorted(page.keys, key=lambda k: (k[0] or "", k[1]))
+    return count_words([by_key[k] for k in keys if k in by_key], tuple(k[1] for k in keys if k not in by_key))
 
 
 # Self-contained: inline CSS, no script, no external resources; a site owner opens the file.
@@ -178,6 +228,28 @@ td.reason ul { margin: 0; padding-left: 1.1rem; }
 {% endfor %}
 </tbody>
 </table>
+<h2>Words to translate</h2>
+<p class="summary">English words per state, as translate-toolkit's <code>pocount</code> counts them.</p>
+<table id="words">
+<thead><tr><th class="left">locale</th><th class="left">page</th>
+<th>approved</th><th>fuzzy</th><th>empty</th><th>total</th></tr></thead>
+<tbody>
+{% for row in rows %}
+<tr class="words-row" data-locale="{{ row.locale }}" data-slug="">
+<td class="locale"><code>{{ row.locale }}</code></td><td class="slug">the whole catalog</td>
+<td>{{ row.words.approved }}</td><td>{{ row.words.fuzzy }}</td><td>{{ row.words.empty }}</td>
+<td>{{ row.words.total }}</td>
+</tr>
+{% for page in row.page_list %}
+<tr class="words-row" data-locale="{{ row.locale }}" data-slug="{{ page.slug }}">
+<td class="locale"><code>{{ row.locale }}</code></td><td class="slug"><code>{{ page.slug }}</code></td>
+<td>{{ page.words.approved }}</td><td>{{ page.words.fuzzy }}</td><td>{{ page.words.empty }}</td>
+<td>{{ page.words.total }}</td>
+</tr>
+{% endfor %}
+{% endfor %}
+</tbody>
+</table>
 <h2>Withheld pages</h2>
 {% if withheld %}
 <table id="withheld">
@@ -232,6 +304,7 @@ def dashboard_html(config: Config, rows: list[LocaleStats]) -> str:
             "fuzzy_width": width(r.fuzzy),
             "publishable": len(r.publishable),
             "withheld": len(r.withheld),
+            "page_list": r.as_dict()["pages"],
             "pages": len(r.pages),
         })
     withheld = [

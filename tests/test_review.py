@@ -42,7 +42,7 @@ def test_accept_approves_a_changed_paragraph_and_records_the_reviewer(translated
     msgid = "Please bring your passport and a list of your medicines."
     assert entry(translated, "ko", msgid).fuzzy
 
-    result = review(translated, "a\n", "--locale", "ko", "--reviewer", "Kim Jiwoo")
+    result = review(translated, "a\n", "--locale", "ko", "--reviewer", "Kim Jiwoo", "--only", "fuzzy")
 
     assert result.code == 0, result.output
     assert "changed:  Please bring your [-ID card-]{+passport+} and a list" in result.stdout
@@ -61,7 +61,7 @@ def test_skip_leaves_the_catalog_byte_identical(translated: Path) -> None:
     translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={"First Visit"})
     before = po_path(translated, "ko").read_bytes()
 
-    result = review(translated, "s\n", "--locale", "ko", "--reviewer", "Kim")
+    result = review(translated, "s\n", "--locale", "ko", "--reviewer", "Kim", "--only", "fuzzy")
 
     assert result.code == 0, result.output
     assert "ko: 0 accepted, 0 edited, 1 skipped; 1 still to review" in result.stdout
@@ -71,7 +71,7 @@ def test_skip_leaves_the_catalog_byte_identical(translated: Path) -> None:
 def test_quit_stops_after_the_decisions_made_so_far(translated: Path) -> None:
     translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={"First Visit", "Before you arrive"})
 
-    result = review(translated, "a\nq\n", "--locale", "ko", "--reviewer", "Kim")
+    result = review(translated, "a\nq\n", "--locale", "ko", "--reviewer", "Kim", "--only", "fuzzy")
 
     assert result.code == 0, result.output
     assert result.stdout.count("--- ") == 2  # the second entry was shown, then the reviewer quit
@@ -83,7 +83,7 @@ def test_quit_stops_after_the_decisions_made_so_far(translated: Path) -> None:
 def test_end_of_input_quits_like_q(translated: Path) -> None:
     translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={"First Visit"})
     before = po_path(translated, "ko").read_bytes()
-    result = review(translated, "", "--locale", "ko", "--reviewer", "Kim")
+    result = review(translated, "", "--locale", "ko", "--reviewer", "Kim", "--only", "fuzzy")
     assert result.code == 0 and "1 still to review" in result.stdout
     assert po_path(translated, "ko").read_bytes() == before
 
@@ -153,14 +153,14 @@ def test_unreviewed_machine_translation_is_reviewed_even_without_fuzzy(translate
     catalog.save(str(path))
     assert l10n(translated, "update").code == 0  # back to GNU layout
 
-    result = review(translated, "a\n", "--locale", "ko", "--reviewer", "Kim")
+    result = review(translated, "a\n", "--locale", "ko", "--reviewer", "Kim", "--only", "mt")
 
     assert result.code == 0, result.output
     assert "state:    not fuzzy | machine translation: pseudo 2025-01-02" in result.stdout
     lines = entry(translated, "ko", "Before you arrive").tcomment.split("\n")
     assert re.fullmatch(r"machine translation: pseudo 2025-01-02 draft:[0-9a-f]{12}", lines[0])
     assert re.fullmatch(rf"reviewed: Kim {TODAY}", lines[1])
-    again = review(translated, "", "--locale", "ko", "--reviewer", "Kim")
+    again = review(translated, "", "--locale", "ko", "--reviewer", "Kim", "--only", "mt")
     assert "0 accepted, 0 edited, 0 skipped; nothing left to review" in again.stdout
     msgfmt_passes(translated, "ko")
 
@@ -193,9 +193,10 @@ def test_an_entry_changed_on_disk_is_not_overwritten(translated: Path) -> None:
     from pipeline.review import accept, pending, start
 
     translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={"First Visit"})
-    session = start(load_config(translated), "ko")
+    session = start(load_config(translated), "ko", only="fuzzy")
     [item] = pending(session)
-    translate_catalog(translated, "ko", {"First Visit": "첫 방문 안내"}, fuzzy={"First Visit"})  # a PO editor saved meanwhile
+    # a PO editor saved meanwhile
+    translate_catalog(translated, "ko", {"First Visit": "첫 방문 안내"}, fuzzy={"First Visit"})
     before = po_path(translated, "ko").read_bytes()
     with pytest.raises(InputError, match="changed on disk since it was shown"):
         accept(session, item, "Kim")

@@ -74,7 +74,7 @@ def test_json_counts_fuzzy_empty_errors_and_withheld_pages(translated: Path) -> 
     ko = rows["ko"]
     assert (ko["approved"], ko["fuzzy"], ko["errors"]) == (translated_count(translated, "ko"), 0, 0)
     assert ko["pages"] == [{"slug": "first-visit", "publishable": True, "percent": 100.0, "reasons": [], "gate": False,
-                            "outdated": []}]
+                            "outdated": [], "words": {"approved": 48, "fuzzy": 0, "empty": 0, "total": 48}}]
     assert list(by_locale(translated, "--locale", "ko")) == ["ko"]
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import polib
 
-from ..catalogs import read_catalog, write_catalog
+from ..catalogs import read_catalog, stamp_revision, write_catalog
 from ..checks.glossary import load_glossary
 from ..config import Config, source_date_epoch
 from ..errors import InputError
@@ -414,6 +414,7 @@ class _Run:
         """Save each catalog with new answers (atomic: a kill leaves the old or the new file)."""
         for work in self.works:
             if work.dirty:
+                stamp_revision(work.catalog)  # a machine is no Last-Translator
                 write_catalog(work.path, work.catalog, self.config.po_width)
                 work.dirty = False
 
