@@ -309,7 +309,7 @@ def destination_problems(record: Record) -> list[Problem]:
         for folder, _dirs, names in os.walk(dest):
             for name in names:
                 relative = (Path(folder) / name).relative_to(dest).as_posix()
-                if relative != "manifest.json" and relative not in expected:
+                if relative not in ("manifest.json", ".l10n-published") and relative not in expected:
                     problems.append(Problem(str(dest / relative), None,
                                             f"not published by record {record.number}"))
     return problems

@@ -4,6 +4,8 @@ An entry needs review when it is ``fuzzy`` (machine translation, or its English 
 it carries a ``machine translation:`` comment and no ``reviewed:`` comment yet (someone removed
 the flag in a PO editor without a review), or when it is the disclaimer without a review
 record. Accepting records ``# reviewed: <name> <date>``. Plain functions returning data; ``cli.py`` runs the dialogue.
+Each decision re-reads the catalog and changes only its own entry: ``cli.py`` holds the project
+lock around it, never while the reviewer thinks.
 """
 
 from __future__ import annotations

@@ -202,8 +202,27 @@ def repo_copy(tmp_path: Path) -> Path:
     return root
 
 
+GNU_TOOLS = ("msgfmt", "msgcat", "msgmerge", "msgunfmt")
+GETTEXT_INSTALL = "sudo apt-get install -y gettext"
+
+
+def missing_gnu_tools() -> list[str]:
+    return [tool for tool in GNU_TOOLS if shutil.which(tool) is None]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """GNU gettext is the reference the tests compare with: without it the suite fails, not skips."""
+    missing = missing_gnu_tools()
+    if missing:
+        pytest.exit(
+            f"GNU gettext is missing ({', '.join(missing)} not on PATH), the reference these tests"
+            f" compare with: run `{GETTEXT_INSTALL}` (or `make test` as root, which installs it)",
+            returncode=1,
+        )
+
+
 def gnu(*args: str) -> subprocess.CompletedProcess:
     """Run a GNU gettext tool (the reference implementation)."""
     if shutil.which(args[0]) is None:
-        pytest.skip(f"GNU gettext's {args[0]} is not installed (make test installs it)")
+        pytest.fail(f"GNU gettext's {args[0]} is not installed: run `{GETTEXT_INSTALL}`")
     return subprocess.run(args, capture_output=True, text=True)

@@ -44,6 +44,9 @@ def make_site(root: Path, body: str) -> Path:
     (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     page = f"---\ntitle: {TITLE}\nslug: aftercare\ndisclaimer: {DISCLAIMER}\n---\n\n{body}"
     (root / "source" / "aftercare.md").write_text(page, encoding="utf-8")
+    for image in set(re.findall(r"images/[\w.-]+", body)):  # the files the page shows are in source/
+        (root / "source" / "images").mkdir(exist_ok=True)
+        (root / "source" / image).write_bytes(b"GIF89a")
     (root / "locales").mkdir()
     (root / "locales" / "glossary.csv").write_text(GLOSSARY, encoding="utf-8")
     for command in ("extract", "update"):
@@ -141,14 +144,14 @@ CASES = {
         '![Jawline after four weeks](images/after.jpg "Four weeks later")\n',
         {"Jawline after four weeks": "image alt", "Four weeks later": "image title"},
         {"Jawline after four weeks": "Kieferlinie nach vier Wochen", "Four weeks later": "Vier Wochen später"},
-        ('<p><img src="images/after.jpg" alt="Kieferlinie nach vier Wochen" title="Vier Wochen später" /></p>',),
+        ('<p><img src="../images/after.jpg" alt="Kieferlinie nach vier Wochen" title="Vier Wochen später" /></p>',),
     ),
     "image inside a sentence is a placeholder": Case(
         "Compare ![the photo before](images/before.jpg) with the one above.\n",
         {"Compare {image1} with the one above.": "paragraph", "the photo before": "image alt"},
         {"Compare {image1} with the one above.": "Vergleichen Sie {image1} mit dem obigen.",
          "the photo before": "das Foto vorher"},
-        ('<p>Vergleichen Sie <img src="images/before.jpg" alt="das Foto vorher" /> mit dem obigen.</p>',),
+        ('<p>Vergleichen Sie <img src="../images/before.jpg" alt="das Foto vorher" /> mit dem obigen.</p>',),
     ),
     "thematic break": Case(
         "Before.\n\n***\n\nAfter.\n",
@@ -261,7 +264,7 @@ def test_reference_links_resolve_on_the_localized_page(tmp_path: Path) -> None:
     assert '<a href="https://clinic.example/consent.pdf">Einwilligungsformular</a>' in german
     assert '<a href="https://clinic.example/faq" title="Fragen">häufigen Fragen</a>' in german
     assert '<a href="/prices">Preisliste</a>' in german
-    assert '<img src="images/side.jpg" alt="Seitenansicht" />' in german
+    assert '<img src="../images/side.jpg" alt="Seitenansicht" />' in german
 
 
 def test_nested_lists_in_block_quotes(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from mt_stub import StubProvider
 KEY = "sentinel-K3y/with+odd=chars:fx"
 LINK = "Our [booking page](https://clinic.example/book) is open every day.\\\nCall us first."
 LINK_KO = "ko: OUR [BOOKING PAGE](https://clinic.example/book) IS OPEN EVERY DAY.\\\nCALL US FIRST."
-MESSAGES = 12  # in the tiny project's catalogs
+MESSAGES = 15  # in the tiny project's catalogs
 TODAY = date.today().isoformat()
 
 

@@ -19,11 +19,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import polib
 
-from ..catalogs import code_version, compile_catalog, is_approved, read_catalog
+import json
+
+from ..catalogs import code_version, compile_catalog, is_approved, is_machine_draft, read_catalog
 from ..config import Config
 from ..errors import InputError
 from ..files import write_bytes_atomic
@@ -33,6 +35,11 @@ from .claims import CHECK_ID as CLAIMS, Claim, load_claims_for
 from .gate import DISCLAIMER_CONTEXT, Verdict, catalog_verdict
 from .glossary import Term, load_glossary
 from .registry import all_checks, check_catalog
+
+
+Key = tuple[str | None, str]
+_LISTED = 10  # entries named in a reason; the rest are counted
+PUBLISHED_RECORD = "published.json"
 
 
 class LocaleState:
@@ -56,6 +63,15 @@ class LocaleState:
         self._catalog = catalog
         self._reread = reread
         self.mo: bytes | None = None  # the approved entries compiled, in a state made for a build
+        # (msgctxt, msgid, msgstr) the last build published in this locale, and how to show an
+        # outdated entry: set by ``assess`` (``use_record``), never cached with the state
+        self.published: frozenset[tuple[str | None, str, str]] = frozenset()
+        self.outdated_mode = "withhold"
+        self._outdated: dict[Key, str] | None = None
+
+    def use_record(self, published: frozenset[tuple[str | None, str, str]], mode: str) -> None:
+        """What the last build published here, which makes an entry outdated rather than withheld."""
+        self.published, self.outdated_mode, self._outdated = published, mode, None
 
     @property
     def catalog(self) -> polib.POFile | None:
@@ -74,9 +90,105 @@ class LocaleState:
         state.__dict__.update(
             error_keys=self.error_keys, _approved=self._approved, _complete=True,
             _disclaimer_problems={msgid: self._problems(msgid) for msgid in disclaimers},
-            _disclaimer_lines=disclaimers,
+            _disclaimer_lines=disclaimers, _lines=self._lines, _unapproved=self._unapproved,
+            _candidates=self._candidates, drafts=self.drafts,
         )
         return state
+
+    def _live(self) -> Iterator[polib.POEntry]:
+        return (e for e in (self.catalog if self.exists else []) if not e.obsolete and e.msgid and not e.msgid_plural)
+
+    @cached_property
+    def _lines(self) -> dict[Key, int]:
+        """The line of each live entry's msgid: where ``build``, ``check`` and ``stats`` point."""
+        return {(e.msgctxt, e.msgid): e.linenum for e in self._live()}
+
+    @cached_property
+    def _unapproved(self) -> dict[Key, str]:
+        """Why each live entry that pages may not show is not approved."""
+        failed: dict[Key, list[str]] = {}
+        for f in self.findings:
+            if f.severity == ERROR and f.check not in failed.setdefault((f.msgctxt, f.msgid), []):
+                failed[(f.msgctxt, f.msgid)].append(f.check)
+        why = {}
+        for e in self._live():
+            key = (e.msgctxt, e.msgid)
+            if key in self._approved:
+                continue
+            if not e.msgstr:
+                why[key] = "untranslated"
+            elif e.fuzzy and is_machine_draft(e):
+                why[key] = "unreviewed machine translation"
+            elif e.fuzzy:
+                why[key] = "fuzzy: its English changed" if e.previous_msgid else "fuzzy"
+            elif failed.get(key):
+                why[key] = "fails check " + ", ".join(failed[key])
+            else:
+                why[key] = "not approved"
+        return why
+
+    @cached_property
+    def _candidates(self) -> dict[Key, tuple[str | None, str, str]]:
+        """Entries fuzzy only because their English changed: a previous msgid, a human
+        translation (not an unreviewed machine draft), no error finding, not the disclaimer.
+        key -> (previous msgctxt, previous msgid, msgstr): outdated if the last build published that."""
+        errors = self.error_keys
+        return {
+            (e.msgctxt, e.msgid): (e.previous_msgctxt, e.previous_msgid, e.msgstr)
+            for e in self._live()
+            if e.fuzzy and e.msgstr and e.previous_msgid and e.msgctxt != DISCLAIMER_CONTEXT
+            and (e.msgctxt, e.msgid) not in errors and not is_machine_draft(e)
+        }
+
+    @cached_property
+    def drafts(self) -> frozenset[Key]:
+        """Fuzzy entries: never published as they are, so their findings block nothing."""
+        return frozenset((e.msgctxt, e.msgid) for e in self._live() if e.fuzzy)
+
+    def outdated(self) -> dict[Key, str]:
+        """Entries the last build published for their previous English: key -> that translation
+        (empty with ``outdated = "withhold"``)."""
+        if self._outdated is None:
+            published = self.published
+            self._outdated = {} if self.outdated_mode == "withhold" else {
+                key: previous[2] for key, previous in self._candidates.items() if previous in published
+            }
+        return self._outdated
+
+    def location(self, key: Key) -> str:
+        """``locales/<l>/LC_MESSAGES/messages.po:LINE`` of the entry's msgid."""
+        line = self._lines.get(key)
+        return f"{self.file}:{line}" if line is not None else f"{self.file}: no entry for {key[1][:60]!r}"
+
+    def outdated_entries(self, page: Page) -> tuple[str, ...]:
+        """Where the page's outdated entries are, in catalog order."""
+        outdated = self.outdated()
+        return tuple(self.location(k) for k in self._in_order(k for k in page.keys if k in outdated))
+
+    def holding_back(self, page: Page) -> tuple[str, ...]:
+        """Each entry of the page that it may not show: ``file:line (why)``, in catalog order."""
+        approved, outdated = self._approved, self.outdated()
+        keys = self._in_order(k for k in page.keys if k not in approved and k not in outdated)
+        return tuple(f"{self.location(k)} ({self._unapproved.get(k, 'missing: run `l10n update`')})"
+                     if k in self._lines else f"{self.location(k)} (run `l10n update`)" for k in keys)
+
+    def published_pairs(self, page: Page) -> set[tuple[str | None, str, str]]:
+        """What showing ``page`` publishes: approved pairs, and for an outdated entry the pair
+        that made it outdated (so that the next build still knows it)."""
+        approved, outdated = self._approved, self.outdated()
+        pairs = {(*k, approved[k]) for k in page.keys if k in approved}
+        return pairs | {self._candidates[k] for k in page.keys if k in outdated}
+
+    def relevant(self, pair: tuple[str | None, str, str]) -> bool:
+        """Whether a recorded pair can still make an entry outdated (kept in the record)."""
+        return pair[:2] in self._lines or pair[:2] in self._previous_keys
+
+    @cached_property
+    def _previous_keys(self) -> frozenset[Key]:
+        return frozenset(previous[:2] for previous in self._candidates.values())
+
+    def _in_order(self, keys: Iterable[Key]) -> list[Key]:
+        return sorted(keys, key=lambda k: self._lines.get(k, 0))
 
     def disclaimer_line(self, msgid: str) -> int:
         """The line of the disclaimer ``msgid`` in the catalog (1 when it has none)."""
@@ -133,11 +245,32 @@ class LocaleState:
     def verdict(self, page: Page) -> Verdict:
         if not self.exists:
             return Verdict(page.slug, self.locale, ("there is no catalog for this locale",), 0, len(page.keys))
-        keys, approved = page.keys, self._approved
+        keys, approved, outdated = page.keys, self._approved, self.outdated()
         problems = self._problems(page.disclaimer.msgid)
         if self._claims:  # a prohibited claim withholds the page version, whatever the threshold
             problems += tuple(p for m in page.messages for p in self._claims.get(m.key, ()))
-        return Verdict(page.slug, self.locale, problems, sum(k in approved for k in keys), len(keys))
+        return Verdict(page.slug, self.locale, problems, sum(k in approved for k in keys), len(keys),
+                       sum(k in outdated for k in keys))
+
+    def reasons(self, page: Page, verdict: Verdict, threshold: float) -> tuple[str, ...]:
+        """Why the page is not published here, naming the entries responsible."""
+        if verdict.disclaimer_problems:
+            key = (DISCLAIMER_CONTEXT, page.disclaimer.msgid)
+            where = self.location(key) if key in self._lines else self.file
+            return tuple(f"{problem}: {where}" for problem in verdict.disclaimer_problems)
+        entries = self.holding_back(page)
+        shown = "; ".join(entries[:_LISTED]) + (f"; and {len(entries) - _LISTED} more" if len(entries) > _LISTED else "")
+        return (f"{verdict.percent:.0f}% approved, below the publish threshold of {threshold:g}%: {shown}",)
+
+
+def published_record(config: Config) -> dict[str, frozenset[tuple[str | None, str, str]]]:
+    """Per locale, the (msgctxt, msgid, msgstr) the last build published (``.cache/published.json``;
+    missing or damaged: nothing is known, so nothing is outdated)."""
+    try:
+        data = json.loads((config.cache_dir / PUBLISHED_RECORD).read_text(encoding="utf-8"))
+        return {loc: frozenset((c, m, s) for c, m, s in pairs) for loc, pairs in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
 
 
 def load_glossary_for(config: Config) -> tuple[Term, ...]:
@@ -175,6 +308,9 @@ def assess(
         if isinstance(outcome, _Failure):
             raise InputError(outcome.path, outcome.line, outcome.message)
         states[locale] = outcome
+    record = published_record(config)
+    for locale, state in states.items():
+        state.use_record(record.get(locale, frozenset()), config.outdated)
     return states
 
 
@@ -222,7 +358,7 @@ def share_strings(states: Iterable[LocaleState]) -> None:
 
 
 _PARALLEL_BYTES = 2_000_000
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ import polib
 from .base import Check, Finding, Unit
 from .claims import Claim, Claims
 from .coverage import DisclaimerPoints
+from .fragment import UntranslatedFragment
 from .glossary import GlossaryForbidden, GlossaryKeep, GlossaryRequired, Term
-from .invisible import InvisibleCharacters
+from .invisible import ControlCharacters, InvisibleCharacters
 from .length import LengthRatio
-from .markup import MarkerKept, MarkupMismatch, StyleMismatch
+from .markup import DisclaimerPlainText, MarkerKept, MarkupMismatch, StyleMismatch
 from .punctuation import FinalPunctuation, LocaleComma
 from .script import UnexpectedScript
 from .typography import DoubleSpace, EdgeWhitespace
@@ -28,12 +29,15 @@ def all_checks(glossary: tuple[Term, ...] = (), claims: tuple[Claim, ...] = ()) 
         DisclaimerPoints(glossary),
         Claims(claims),
         MarkupMismatch(),
+        DisclaimerPlainText(),
         EdgeWhitespace(),
         InvisibleCharacters(),
+        ControlCharacters(),
         UnexpectedScript(glossary),
         GlossaryRequired(glossary),
         GlossaryForbidden(glossary),
         GlossaryKeep(glossary),
+        UntranslatedFragment(glossary),
         StyleMismatch(),
         DoubleSpace(),
         Untranslated(glossary),

@@ -69,6 +69,7 @@ class Provider:
     call_kwargs: Mapping[str, Any] = field(default_factory=dict)
     keys_optional_with_url: bool = False  # a self-hosted server may need no key
     any_locale: Callable[[str], str] | None = None  # providers that take language names
+    key_error: Callable[[Any], str | None] | None = None  # a refused key in a 200 answer
 
     @property
     def offline(self) -> bool:
@@ -187,6 +188,19 @@ def _baidu(source: str, target: str, keys: Mapping[str, str]) -> Any:
     )
 
 
+_BAIDU_KEY_ERRORS = {"52003", "54001"}  # unauthorised appid, wrong signature (so: wrong appkey)
+
+
+def _baidu_key_error(response: Any) -> str | None:
+    """Baidu answers HTTP 200 with an ``error_code`` when the appid or appkey is wrong."""
+    try:
+        answer = response.json()
+    except ValueError:
+        return None
+    code = str(answer.get("error_code", "")) if isinstance(answer, dict) else ""
+    return f"error {code}: {answer.get('error_msg', '')}".strip() if code in _BAIDU_KEY_ERRORS else None
+
+
 def _qcri(source: str, target: str, keys: Mapping[str, str]) -> Any:
     from deep_translator import QcriTranslator
 
@@ -301,6 +315,7 @@ PROVIDERS: dict[str, Provider] = {
             codes=_BAIDU_CODES,
             listed=lambda: _library_codes("BAIDU_LANGUAGE_TO_CODE"),
             factory=_baidu,
+            key_error=_baidu_key_error,
             rate=1,  # Baidu's standard plan allows one request per second
         ),
         Provider(
