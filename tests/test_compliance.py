@@ -169,8 +169,8 @@ def test_a_failed_swap_takes_its_record_back(translated: Path, tmp_path: Path, m
         raise OSError("disk full")
 
     monkeypatch.setattr(pipeline.publish, "_exchange", fail)
-    with pytest.raises(OSError):
-        publish(translated, dest, monkeypatch, DAY2)
+    failed = publish(translated, dest, monkeypatch, DAY2)
+    assert failed.code != 0 and "disk full" in failed.stderr
     assert history(translated).read_bytes() == logged and snapshot(dest) == site
     monkeypatch.undo()
     assert publish(translated, dest, monkeypatch, DAY2).code == 0
@@ -309,3 +309,27 @@ def test_the_log_stays_small_when_little_changes(published_twice: tuple[Path, Pa
     third = json.loads(history(root).read_text(encoding="utf-8").splitlines()[2])
     assert third["shown"] == [] and third["gone"] == []  # nothing changed: no page version repeated
     assert len(audit(root)["publishes"][2]["versions"]) == 3
+
+
+def test_a_withheld_version_is_recorded_with_its_reason_and_left_out(translated: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil as files
+
+    from conftest import REPO
+
+    files.copy(REPO / "locales" / "claims.csv", translated / "locales" / "claims.csv")
+    translate_catalog(translated, "ko", {"Before you arrive": "방문 전에: 통증 없는 시술"})
+    dest = tmp_path / "www"
+
+    result = publish(translated, dest, monkeypatch, DAY1)
+
+    assert result.code == 0, result.output
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    assert {p["locale"] for p in manifest["pages"]} == {"en", "ar"}
+    assert not (dest / "ko" / "first-visit.html").exists()
+    [publication] = audit(translated)["publishes"]
+    [withheld] = publication["withheld"]
+    assert (withheld["page"], withheld["locale"]) == ("first-visit", "ko")
+    assert "prohibited claim '통증 없'" in withheld["reasons"][0]
+    text = l10n(translated, "audit", "--locale", "ko")
+    assert "first-visit [ko] not published: locales/ko/LC_MESSAGES/messages.po:" in text.stdout

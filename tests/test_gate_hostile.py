@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polib
-from conftest import DISCLAIMER, TRANSLATIONS, l10n, po_path, translate_catalog
+from conftest import DISCLAIMER, TRANSLATIONS, l10n, po_path, translate_catalog, write_glossary
 from lxml.etree import HTML
 
 KO = TRANSLATIONS["ko"]
@@ -164,9 +164,7 @@ def test_control_characters_are_errors(translated: Path) -> None:
 
 
 def test_glossary_matching_ignores_invisible_characters(translated: Path) -> None:
-    (translated / "locales" / "glossary.csv").write_text(
-        "term,locale,translation,rule,note\nbleeding,ko,하혈,forbidden,say 출혈\nbleeding,ko,출혈,required,\n",
-        encoding="utf-8")
+    write_glossary(translated, "bleeding,ko,하혈,forbidden,say 출혈", "bleeding,ko,출혈,required,")
     for joiner in ("\u2060", "\u00ad", "\u200b", "\ufe0f"):
         smuggled = f"※ 개인에 따라 출혈과 하{joiner}혈 등의 부작용이 발생할 수 있습니다."
         translate_catalog(translated, "ko", {**KO, DISCLAIMER: smuggled})
