@@ -14,7 +14,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import (DISCLAIMER, PAGE, PYPROJECT, TRANSLATIONS, l10n, po_path, snapshot, translate_catalog,
+from conftest import (DISCLAIMER, PAGE, PYPROJECT, REPO, TRANSLATIONS, l10n, po_path, snapshot, translate_catalog,
                       write_glossary)
 
 JA_DISCLAIMER = (
@@ -313,11 +313,7 @@ def test_the_log_stays_small_when_little_changes(published_twice: tuple[Path, Pa
 
 def test_a_withheld_version_is_recorded_with_its_reason_and_left_out(translated: Path, tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil as files
-
-    from conftest import REPO
-
-    files.copy(REPO / "locales" / "claims.csv", translated / "locales" / "claims.csv")
+    shutil.copy(REPO / "locales" / "claims.csv", translated / "locales" / "claims.csv")
     translate_catalog(translated, "ko", {"Before you arrive": "방문 전에: 통증 없는 시술"})
     dest = tmp_path / "www"
 
