@@ -101,6 +101,17 @@ def extract(ctx: click.Context, check_only: bool) -> None:
     else:
         state = "written" if result.changed else "unchanged"
         click.echo(f"{result.pot_path}: {result.messages} messages, {state}")
+    _warn_claims(_config(ctx))
+
+
+def _warn_claims(config: Config) -> None:
+    """Tell the content editor at once: a prohibited claim in the English withholds the page."""
+    from .checks.claims import load_claims_for, source_findings
+    from .source import load_pages
+
+    for finding in source_findings(load_pages(config), load_claims_for(config), config.source_locale):
+        click.echo(f"warning: {finding.file}:{finding.line}: {finding.message} "
+                   f"(the page is withheld in every language until it is removed)", err=True)
 
 
 @main.command()
@@ -121,16 +132,15 @@ def update(ctx: click.Context, locales: tuple[str, ...]) -> None:
 @command(writes=True)
 def init(ctx: click.Context, locale: str) -> None:
     """Add a locale: create its catalog and list it in [tool.l10n] locales."""
-    from .update import init_locale
+    from dataclasses import replace
 
     from .checks.coverage import rows_to_add
     from .checks.project import load_glossary_for
+    from .update import init_locale
 
     config = _config(ctx)
     row = init_locale(config, locale)
     click.echo(f"{row.file}: {'created' if row.created else 'updated'}; {locale} added to [tool.l10n] locales")
-    from dataclasses import replace
-
     missing = rows_to_add(load_glossary_for(replace(config, locales=(*config.locales, locale))), locale)
     if missing:
         click.echo(f"{locale} pages are withheld until locales/glossary.csv requires a {locale} term for each point "
@@ -389,7 +399,7 @@ def _print_audit(result: Any) -> None:
                 click.echo(f"   {withheld['page']} [{withheld['locale']}] not published: {reasons}")
     for problem in result.problems:
         click.echo(f"error: {problem}", err=True)
-    if result.verified and not result.problems:
+    if result.verified and not result.problems and result.records:
         click.echo("verified: the history chain is intact and the last publish's destination is as it recorded")
 
 

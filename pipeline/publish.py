@@ -163,8 +163,9 @@ def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = Fa
     site = _files(config.output_dir)
     withheld = [{"page": o.slug, "locale": o.locale, "reasons": list(o.reasons)} for o in result.outcomes
                 if not o.published]
-    record = compliance.prepare(config, dest, compliance.page_versions(config, result.outcomes, site), withheld, site,
-                                published_at)
+    published = {**site, MARKER: hashlib.sha256(_MARKER_TEXT).hexdigest()}  # every file but the manifest
+    record = compliance.prepare(config, dest, compliance.page_versions(config, result.outcomes, site), withheld,
+                                published, published_at)
     manifest = record.manifest
     new = {**site, MANIFEST: hashlib.sha256(manifest).hexdigest(), MARKER: hashlib.sha256(_MARKER_TEXT).hexdigest()}
     old = _files(dest)

@@ -101,11 +101,11 @@ GLOSSARY_ROWS = {
 
 def glossary_text(*rows: str, locales: tuple[str, ...] = ("ko", "ar")) -> str:
     """``locales/glossary.csv`` with the disclaimer points of ``locales`` and ``rows`` (a row
-    replaces the point row of the same term and locale)."""
-    table = {key: row for key, row in GLOSSARY_ROWS.items() if key[1] in ("*", *locales)}
+    replaces the point row of the same term, locale and rule)."""
+    table = {(*key, row.split(",")[3]): row for key, row in GLOSSARY_ROWS.items() if key[1] in ("*", *locales)}
     for row in rows:
-        term, locale = row.split(",")[:2]
-        table[(term, locale)] = row
+        term, locale, _translation, rule = row.split(",")[:4]
+        table[(term, locale, rule)] = row
     return "term,locale,translation,rule,note\n" + "".join(f"{row}\n" for row in table.values())
 
 

@@ -100,8 +100,11 @@ def test_a_claim_in_the_english_withholds_the_page_in_every_language(translated:
     assert l10n(translated, "build").code == 0
     line = claim_in_source(translated, "Results are guaranteed and the procedure is completely painless.")
 
+    extract = l10n(translated, "extract")
     check = l10n(translated, "check")
 
+    assert extract.code == 0
+    assert f"warning: source/first-visit.md:{line}: prohibited claim 'guaranteed'" in extract.stderr
     assert check.code == 1
     assert f"source/first-visit.md:{line}: error: claims: prohibited claim 'guaranteed'" in check.stdout
     assert f"source/first-visit.md:{line}: error: claims: prohibited claim 'painless'" in check.stdout

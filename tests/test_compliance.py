@@ -14,7 +14,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import (DISCLAIMER, PAGE, PYPROJECT, TRANSLATIONS, l10n, po_path, snapshot, translate_catalog,
+from conftest import (DISCLAIMER, PAGE, PYPROJECT, REPO, TRANSLATIONS, l10n, po_path, snapshot, translate_catalog,
                       write_glossary)
 
 JA_DISCLAIMER = (
@@ -309,3 +309,23 @@ def test_the_log_stays_small_when_little_changes(published_twice: tuple[Path, Pa
     third = json.loads(history(root).read_text(encoding="utf-8").splitlines()[2])
     assert third["shown"] == [] and third["gone"] == []  # nothing changed: no page version repeated
     assert len(audit(root)["publishes"][2]["versions"]) == 3
+
+
+def test_a_withheld_version_is_recorded_with_its_reason_and_left_out(translated: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    shutil.copy(REPO / "locales" / "claims.csv", translated / "locales" / "claims.csv")
+    translate_catalog(translated, "ko", {"Before you arrive": "방문 전에: 통증 없는 시술"})
+    dest = tmp_path / "www"
+
+    result = publish(translated, dest, monkeypatch, DAY1)
+
+    assert result.code == 0, result.output
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    assert {p["locale"] for p in manifest["pages"]} == {"en", "ar"}
+    assert not (dest / "ko" / "first-visit.html").exists()
+    [publication] = audit(translated)["publishes"]
+    [withheld] = publication["withheld"]
+    assert (withheld["page"], withheld["locale"]) == ("first-visit", "ko")
+    assert "prohibited claim '통증 없'" in withheld["reasons"][0]
+    text = l10n(translated, "audit", "--locale", "ko")
+    assert "first-visit [ko] not published: locales/ko/LC_MESSAGES/messages.po:" in text.stdout
