@@ -236,7 +236,8 @@ class _Site:
         def key(loc: str, locales: list[str], found: list[str | None] | None = None) -> str:
             found = self.translations_of(page, loc) if found is None else found
             # NUL-separated (no PO string holds one); "=" marks a translation, "" its absence
-            parts = [source, loc, ",".join(locales), str(drafts), templates[loc], self.notices.get((page.slug, loc), "")]
+            notice = self.notices.get((page.slug, loc), "")
+            parts = [source, loc, ",".join(locales), str(drafts), templates[loc], notice]
             if page.links:  # a link to a page leads to it in this language or in English
                 parts.append(repr(sorted(self.urls(page, loc).items())))
             if self.variants and (image := self.image(page, loc)) != page.meta.get("image"):
@@ -478,7 +479,8 @@ def _outdated_notices(config: Config, pages: list[Page], outcomes: dict[tuple[st
     from .history import source_changed
 
     by_slug = {page.slug: page for page in pages}
-    shown = [(by_slug[slug], loc) for (slug, loc), outcome in outcomes.items() if outcome.published and outcome.outdated]
+    shown = [(by_slug[slug], loc) for (slug, loc), outcome in outcomes.items()
+             if outcome.published and outcome.outdated]
     if not shown:
         return {}
     changed = source_changed(config, sorted({page.path for page, _ in shown}))
@@ -675,6 +677,9 @@ def refuse_links(config: Config, output: Path) -> None:
     if output.is_symlink():
         raise InputError(os.path.relpath(output, config.root), None,
                          f"is a symbolic link; nothing is written through it ({advice})")
+    if output.exists() and not output.is_dir():
+        raise InputError(os.path.relpath(output, config.root), None,
+                         f"is a file, not a folder ({advice.replace('link', 'file')})")
     pending = [str(output)] if output.is_dir() else []
     while pending:
         with os.scandir(pending.pop()) as entries:

@@ -612,7 +612,8 @@ def is_machine_draft(entry: polib.POEntry) -> bool:
     """A machine translation nobody reviewed: a ``# machine translation:`` comment and no
     ``# reviewed:`` record (clearing ``fuzzy`` in an editor is not a review)."""
     lines = entry.tcomment.split("\n") if entry.tcomment else []
-    return any(c.startswith("machine translation:") for c in lines) and not any(c.startswith("reviewed:") for c in lines)
+    machine = any(c.startswith("machine translation:") for c in lines)
+    return machine and not any(c.startswith("reviewed:") for c in lines)
 
 
 def compile_catalog(catalog: polib.POFile, locale: str, exclude: set[tuple[str | None, str]] = frozenset()) -> bytes:

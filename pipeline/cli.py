@@ -129,7 +129,9 @@ def init(ctx: click.Context, locale: str) -> None:
     config = _config(ctx)
     row = init_locale(config, locale)
     click.echo(f"{row.file}: {'created' if row.created else 'updated'}; {locale} added to [tool.l10n] locales")
-    missing = rows_to_add(load_glossary_for(config.with_locales((*config.locales, locale))), locale)
+    from dataclasses import replace
+
+    missing = rows_to_add(load_glossary_for(replace(config, locales=(*config.locales, locale))), locale)
     if missing:
         click.echo(f"{locale} pages are withheld until locales/glossary.csv requires a {locale} term for each point "
                    f"of the disclaimer; add these rows, with the wording your medical reviewer approves:")

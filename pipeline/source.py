@@ -69,7 +69,7 @@ class Page:
     body_line: int  # file line number of the body's first line
     messages: tuple[Message, ...]
     front_matter: str = ""
-    references: tuple[tuple[str, int], ...] = ()  # relative-or-not src/href of the page, with its line
+    references: tuple[tuple[str, int], ...] = ()  # every image src and link href (any URL), with its line
     links: tuple[LocalLink, ...] = ()  # the references that name something in source/ (parse_page)
 
     @property
@@ -185,7 +185,8 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
         raise InputError(display, line, f"invalid YAML front matter: {problem}") from None
     except ValueError as exc:  # a date YAML recognises but the calendar has not (2024-13-45)
         line, value = _bad_timestamp(loader, node)
-        raise InputError(display, line, f"invalid date {value!r} in front matter: {exc}") from None
+        problem = f"invalid date {value!r} in front matter: {exc}" if value else f"invalid YAML front matter: {exc}"
+        raise InputError(display, line, problem) from None
     finally:
         loader.dispose()
     if not isinstance(meta, dict):
@@ -211,8 +212,8 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
     if not SLUG_RE.match(slug):
         raise InputError(display, line_of("slug"), f"invalid slug {slug!r}: must match {SLUG_RE.pattern}")
     if slug in reserved_slugs(config):
-        raise InputError(display, line_of("slug"),
-                         f"slug {slug!r} is a name the site itself uses (reserved: {', '.join(sorted(reserved_slugs(config)))})")
+        reserved = ", ".join(sorted(reserved_slugs(config)))
+        raise InputError(display, line_of("slug"), f"slug {slug!r} is a name the site itself uses (reserved: {reserved})")
     if DISCLAIMER_MARKER not in meta["disclaimer"]:
         raise InputError(display, line_of("disclaimer"), f"the disclaimer must carry the {DISCLAIMER_MARKER} marker")
     image = meta.get("image")

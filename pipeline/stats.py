@@ -194,6 +194,22 @@ td.reason ul { margin: 0; padding-left: 1.1rem; }
 {% else %}
 <p class="ok">Every page is publishable in every locale.</p>
 {% endif %}
+{% if outdated %}
+<h2>Outdated pages</h2>
+<p class="summary">The English changed after these translations were published: the pages show them with an
+"out of date" notice until the entries are reviewed.</p>
+<table id="outdated">
+<thead><tr><th class="left">page</th><th class="left">locale</th><th class="left">entries</th></tr></thead>
+<tbody>
+{% for page in outdated %}
+<tr class="outdated-row" data-locale="{{ page.locale }}" data-slug="{{ page.slug }}">
+<td class="slug"><code>{{ page.slug }}</code></td><td class="locale"><code>{{ page.locale }}</code></td>
+<td class="reason"><ul>{% for entry in page.entries %}<li>{{ entry }}</li>{% endfor %}</ul></td>
+</tr>
+{% endfor %}
+</tbody>
+</table>
+{% endif %}
 </body>
 </html>
 """
@@ -221,10 +237,12 @@ def dashboard_html(config: Config, rows: list[LocaleStats]) -> str:
     withheld = [
         {"locale": r.locale, "slug": p.slug, "reasons": p.reasons} for r in rows for p in r.withheld
     ]
+    outdated = [{"locale": r.locale, "slug": p.slug, "entries": p.outdated} for r in rows for p in r.pages if p.outdated]
     return env.from_string(_DASHBOARD).render(
         project=config.project_name,
         rows=view,
         withheld=withheld,
+        outdated=outdated,
         page_count=max((len(r.pages) for r in rows), default=0),
         threshold=f"{config.publish_threshold:g}",
     )

@@ -15,7 +15,8 @@ from conftest import REPO, TRANSLATIONS, l10n, snapshot, translate_catalog
 from pipeline.checks.browser import CHROMIUM_ARGS, DEFAULT_CHROMIUM
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><rect width="40" height="30" fill="#369"/></svg>'
-PARAGRAPH = "See the ![diagram of the SMAS layer](images/smas.svg) and the [aftercare leaflet](files/aftercare.pdf#page=2)."
+PARAGRAPH = ("See the ![diagram of the SMAS layer](images/smas.svg) and the "
+             "[aftercare leaflet](files/aftercare.pdf#page=2).")
 MSGID = "See the {image1} and the [aftercare leaflet](files/aftercare.pdf#page=2)."  # the image is a placeholder
 TRANSLATED = {
     "ko": "[애프터케어 안내서](files/aftercare.pdf#page=2)와 {image1}을 참고하세요.",
@@ -209,8 +210,8 @@ def test_a_template_pointing_at_nothing_withholds_the_page(translated: Path) -> 
     _with_assets(translated)
     (translated / "source" / "images" / "logo.svg").write_bytes(SVG)
     page_file = translated / PAGE_FILE
-    page_file.write_text(page_file.read_text(encoding="utf-8").replace("disclaimer:", "image: images/logo.svg\ndisclaimer:"),
-                         encoding="utf-8")
+    text = page_file.read_text(encoding="utf-8")
+    page_file.write_text(text.replace("disclaimer:", "image: images/logo.svg\ndisclaimer:"), encoding="utf-8")
     _translate_all(translated)
     result = l10n(translated, "build")
     assert result.code == 0, result.output
@@ -242,3 +243,46 @@ def test_check_notices_a_file_gone_from_output(illustrated: Path) -> None:
     result = l10n(illustrated, "check")
     assert result.code == 1
     assert "output/ko/first-visit.html:1: error: missing-file: <img> points at '../images/smas.svg'" in result.output
+
+
+def test_a_file_named_with_spaces_a_reference_image_and_a_credit_link(translated: Path) -> None:
+    images = translated / "source" / "images"
+    images.mkdir()
+    (images / "before and after.svg").write_bytes(SVG)
+    (translated / "source" / "files").mkdir()
+    (translated / "source" / "files" / "credit.pdf").write_bytes(b"%PDF credit")
+    page = translated / PAGE_FILE
+    credit = 'attribution: "Photos: [TS Plastic Surgery](files/credit.pdf)"\ndisclaimer:'
+    page.write_text(page.read_text(encoding="utf-8").replace("disclaimer:", credit, 1), encoding="utf-8")
+    _append(translated, "![Before and after][compare]\n\n[compare]: <images/before and after.svg>")
+    assert l10n(translated, "extract").code == 0
+    result = l10n(translated, "build")
+    assert result.code in (0, 1), result.output
+    html = (translated / "output" / "en" / "first-visit.html").read_text(encoding="utf-8")
+    assert 'src="../images/before%20and%20after.svg"' in html
+    assert 'href="../files/credit.pdf"' in html
+    assert (translated / "output" / "images" / "before and after.svg").read_bytes() == SVG
+    assert (translated / "output" / "files" / "credit.pdf").is_file()
+
+
+def test_a_missing_file_behind_a_reference_is_reported_where_it_is_used(translated: Path) -> None:
+    line = _append(translated, "Compare the photos.\n\n![Before and after][compare]\n\n[compare]: images/gone.svg")
+    result = l10n(translated, "extract")
+    assert result.code == 2
+    assert f"{PAGE_FILE}:{line + 2}: file source/images/gone.svg does not exist" in result.stderr
+
+
+def test_assets_reach_drafts_and_the_published_site(illustrated: Path, tmp_path: Path, monkeypatch) -> None:
+    from pipeline.checks import browser
+
+    monkeypatch.setattr(browser, "check_in_browser", lambda *args, **kwargs: browser.BrowserReport((), 0, ()))
+    assert l10n(illustrated, "build", "--drafts").code in (0, 1)
+    drafts = illustrated / "output-drafts"
+    assert (drafts / "images" / "smas.svg").read_bytes() == SVG
+    assert '<img src="../images/smas.svg"' in (drafts / "ko" / "first-visit.html").read_text(encoding="utf-8")
+    dest = tmp_path / "www"
+    result = l10n(illustrated, "publish", "--dest", str(dest))
+    assert result.code == 0, result.output
+    assert (dest / "images" / "smas.svg").read_bytes() == SVG
+    assert (dest / "files" / "aftercare.pdf").is_file()
+    assert "images/smas.svg" in (dest / "manifest.json").read_text(encoding="utf-8")

@@ -2,9 +2,10 @@
 
 The corpus runs edits an editor makes (empty and blank fields, a page added and removed, a
 heading changed, a paragraph repeated, `%` in the text, a language added) through extract,
-update, translate --provider pseudo, a translator approving in a PO editor, and build; after
-every command each POT and PO is held to GNU `msgfmt -c` and `msgcat` (which rewrites it in
-GNU's layout: no difference). A message with an empty msgid would be a second header.
+update, translate --provider pseudo, an XLIFF export and import, a review decision, a translator
+approving in a PO editor, and build; after every command each POT and PO is held to GNU
+`msgfmt -c` and `msgcat` (which rewrites it in GNU's layout: no difference). A message with an
+empty msgid would be a second header.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ from typing import Callable
 
 import polib
 import pytest
+from click.testing import CliRunner
 from conftest import gnu, l10n, po_path, translate_catalog
+
+from pipeline.cli import main
 
 PAGE = "source/first-visit.md"
 
@@ -52,6 +56,15 @@ def _approve_everything(root: Path) -> None:
 def _flows(root: Path) -> None:
     for args in (("extract",), ("update",), ("translate", "--provider", "pseudo"), ("build",)):
         _run(root, *args)
+    # an agency's CAT tool round trip: export, then import what came back
+    xliff = root.parent / "ko.xlf"
+    _run(root, "export", "--locale", "ko", "--output", str(xliff))
+    _run(root, "import", str(xliff))
+    # a reviewer accepts the first machine draft in Arabic (and confirms, if asked), then quits
+    result = CliRunner().invoke(main, ["--project", str(root), "review", "--locale", "ar", "--reviewer", "Layla"],
+                                input="a\ny\nq\n", catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    _assert_gnu_clean(root, "review")
     _approve_everything(root)
     _assert_gnu_clean(root, "approving in a PO editor")
     _run(root, "build")
@@ -81,6 +94,13 @@ def _remove_page(root: Path) -> None:
     (root / "source" / "aftercare.md").unlink()
 
 
+def _empty_cells_and_alt(root: Path) -> None:
+    (root / "source" / "images").mkdir(exist_ok=True)
+    (root / "source" / "images" / "blank.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    _replace("Call us first.", "Call us first.\n\n| Day | Note |\n|---|---|\n|  | |\n| 1 | Rest |\n\n"
+             "![](images/blank.svg)\n\n[](https://clinic.example/)\n\n![ ](images/blank.svg \"  \")")(root)
+
+
 def _add_locale(root: Path) -> None:
     _run(root, "init", "--locale", "ja")
 
@@ -91,9 +111,11 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
                                                   "description: '   '\nimage_caption: \"  \"")),
     ("a blank title-like extra value", _replace("disclaimer:", "image_alt: '\t'\ndisclaimer:")),
     ("empty blocks", _replace("## Before you arrive", "## Before you arrive\n\n#\n\n- \n\n>\n\n* * *\n\n...")),
+    ("empty table cells, alt texts and titles", _empty_cells_and_alt),
     ("a page added", _add_page),
     ("a heading changed", _replace("## Before you arrive", "## Before your visit")),
-    ("a duplicate paragraph", _replace("Call us first.", "Call us first.\n\nPlease bring your ID card\nand a list of your medicines.")),
+    ("a duplicate paragraph",
+     _replace("Call us first.", "Call us first.\n\nPlease bring your ID card\nand a list of your medicines.")),
     ("a percent sign", _replace("Call us first.", "Call us first: 100 % of visits, %d days, %(name)s and %s.")),
     ("a page removed", _remove_page),
     ("a new locale", _add_locale),
@@ -111,6 +133,7 @@ def test_every_catalog_stays_msgfmt_clean_over_a_week_of_edits(project: Path) ->
     pot = (project / "locales" / "messages.pot").read_text(encoding="utf-8")
     assert "Before your visit" in pot and "100 % of visits" in pot
     assert po_path(project, "ja").is_file()
+    assert "# reviewed: Layla" in po_path(project, "ar").read_text(encoding="utf-8")  # the review flow wrote
 
 
 def test_empty_front_matter_values_are_not_messages_and_no_page_shows_the_header(translated: Path) -> None:
@@ -166,3 +189,22 @@ def test_catalogs_an_earlier_version_wrote_with_an_empty_msgid_are_repaired(proj
     if command == ("update",):
         catalog = polib.pofile(str(po_path(project, "ko")))
         assert catalog.metadata["Language"] == "ko"  # the translator's header survived, not the stray one
+
+
+def test_the_shipped_site_with_an_empty_attribution_stays_clean_in_every_language(repo_copy: Path) -> None:
+    """The issue's reproduction on the shipped site: `attribution: ""` left the POT and all eight
+    catalogs failing `msgfmt -c` and printed the PO header as every translated page's credit."""
+    page = repo_copy / "source" / "mini-facelift.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("\ndisclaimer:", '\nattribution: ""\ndisclaimer:', 1), encoding="utf-8")
+    for args in (("extract",), ("update",)):
+        result = l10n(repo_copy, *args)
+        assert result.code == 0, result.output
+    _assert_gnu_clean(repo_copy, "extract and update")
+    result = l10n(repo_copy, "build")
+    assert result.code == 0, result.output
+    pages = sorted((repo_copy / "output").glob("*/mini-facelift.html"))
+    assert len(pages) == 9
+    for built in pages:
+        html = built.read_text(encoding="utf-8")
+        assert "Project-Id-Version" not in html and 'class="attribution"' not in html, built

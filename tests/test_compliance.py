@@ -166,11 +166,11 @@ def test_a_failed_swap_takes_its_record_back(translated: Path, tmp_path: Path, m
     translate_catalog(translated, "ko", {"Before you arrive": "오시기 전에"})
 
     def fail(new: Path, old: Path) -> None:
-        raise OSError("disk full")
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pipeline.publish, "_exchange", fail)
-    with pytest.raises(OSError):
-        publish(translated, dest, monkeypatch, DAY2)
+    refused = publish(translated, dest, monkeypatch, DAY2)
+    assert refused.code == 1 and "No space left on device" in refused.stderr
     assert history(translated).read_bytes() == logged and snapshot(dest) == site
     monkeypatch.undo()
     assert publish(translated, dest, monkeypatch, DAY2).code == 0

@@ -164,3 +164,54 @@ def test_a_symlink_inside_output_is_refused_never_deleted_or_written_through(tra
     (translated / "output" / "images").unlink()
     (translated / "output" / "en" / "old.html").unlink()
     assert l10n(translated, "build").code == 0  # honest output: builds again
+
+
+def test_output_as_a_file_is_refused_and_kept(translated: Path) -> None:
+    (translated / "output").write_text("notes someone keeps here", encoding="utf-8")
+    result = l10n(translated, "build")
+    assert result.code == 2, result.output
+    assert "output: is a file, not a folder" in result.stderr
+    assert (translated / "output").read_text(encoding="utf-8") == "notes someone keeps here"
+
+
+def _mount(args: list[str], target: Path) -> None:
+    import subprocess
+
+    done = subprocess.run(["mount", *args, str(target)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount here (needs root): {done.stderr.strip()}")
+
+
+def _umount(target: Path) -> None:
+    import subprocess
+
+    subprocess.run(["umount", str(target)], check=True)
+
+
+@pytest.mark.parametrize("kind", ["tmpfs", "bind"])
+def test_a_real_mount_point_is_refused_and_left_as_it_was(translated: Path, tmp_path: Path, kind: str) -> None:
+    """A tmpfs is seen by ismount and refused before the build; a bind mount of the same file
+    system is not (same device), and the kernel's EBUSY on the exchange is reported instead."""
+    dest = tmp_path / "srv"
+    dest.mkdir()
+    if kind == "tmpfs":
+        _mount(["-t", "tmpfs", "tmpfs"], dest)
+    else:
+        origin = tmp_path / "origin"
+        origin.mkdir()
+        _mount(["--bind", str(origin)], dest)
+    try:
+        (dest / ".l10n-published").write_text("published before\n", encoding="utf-8")
+        (dest / "index.html").write_text("the old site", encoding="utf-8")
+        before = _tree(dest)
+        result = l10n(translated, "publish", "--dest", str(dest))
+        assert result.code == 2, result.output
+        assert "is a mount point" in result.stderr and "Traceback" not in result.output
+        assert _tree(dest) == before
+        assert not list(tmp_path.glob(".l10n-publish-*"))
+        # the way out the message gives: a folder inside the mount
+        result = l10n(translated, "publish", "--dest", str(dest / "site"))
+        assert result.code == 0, result.output
+        assert (dest / "site" / "ko" / "first-visit.html").is_file()
+    finally:
+        _umount(dest)

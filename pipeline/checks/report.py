@@ -98,4 +98,5 @@ def _as_published(finding: Finding, drafts: frozenset) -> Finding:
     is reported as a warning, saying so; ``review`` shows it again before anyone accepts it."""
     if finding.severity != ERROR or (finding.msgctxt, finding.msgid) not in drafts:
         return finding
-    return replace(finding, severity=WARNING, message=f"{finding.message} (fuzzy: not published until fixed and reviewed)")
+    note = "(fuzzy: not published until fixed and reviewed)"
+    return replace(finding, severity=WARNING, message=f"{finding.message} {note}")
