@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cache
 from importlib.util import find_spec
@@ -90,9 +90,6 @@ class Config:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
-
-    def with_locales(self, locales: tuple[str, ...]) -> "Config":
-        return replace(self, locales=locales)
 
 
 def source_date_epoch() -> datetime | None:

@@ -13,6 +13,7 @@ from conftest import GETTEXT_INSTALL, REPO, l10n, po_path, snapshot
 
 import pipeline.build
 import pipeline.catalogs
+import pipeline.config
 
 BAD_EPOCHS = ["abc", "-5", "1e9", "1.5", " 12", "99999999999999999999"]
 
@@ -98,3 +99,4 @@ def test_dead_code_is_gone() -> None:
     assert not hasattr(pipeline.catalogs, "approved")
     assert not hasattr(pipeline.catalogs, "nplurals")
     assert not hasattr(pipeline.build, "is_approved")
+    assert not hasattr(pipeline.config.Config, "with_locales")
