@@ -91,6 +91,7 @@ class Config:
         except ValueError:
             return str(path)
 
+
 def source_date_epoch() -> datetime | None:
     """The moment ``SOURCE_DATE_EPOCH`` names (reproducible-builds.org), or None when unset.
 
