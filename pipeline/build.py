@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .config import Config, html_tag
-from .files import fsync_dir, sync_file_system, temporary_beside, write_bytes_atomic
+from .files import UNCHANGED, Kept, Staged, commit_staged, discard_staged, stage_file, write_bytes_atomic
 
 # The modules that parse, check and render load in a third of a second: a build that finds
 # nothing to do (the fingerprint matches) never imports them.
@@ -114,7 +114,7 @@ class _Manifest:
         # (size, mtime) of each file as the last build left it: such a file is not read again
         self.trusted = trusted or {}
 
-    def reuse(self, output: Path, relative: Path | str, key: str) -> bytes | None:
+    def reuse(self, output: Path, relative: Path | str, key: str) -> bytes | Kept | None:
         """The bytes on disk, when they were written for this very key and nobody changed them
         (``UNCHANGED`` when the file is known untouched since the last build: not read)."""
         name = str(relative)
@@ -132,7 +132,7 @@ class _Manifest:
             return None
         return data if hashlib.sha256(data).hexdigest() == recorded[1] else None
 
-    def record(self, relative: Path | str, key: str, data: bytes) -> None:
+    def record(self, relative: Path | str, key: str, data: bytes | Kept) -> None:
         name = str(relative)
         if data is UNCHANGED:
             self.next[name] = self.entries[name]
@@ -141,38 +141,6 @@ class _Manifest:
 
     def save(self) -> None:
         write_bytes_atomic(self.path, json.dumps(self.next, sort_keys=True).encode())
-
-
-class _Kept(bytes):
-    """The bytes of an output file the last build wrote and nobody touched since: kept as it is."""
-
-    def __reduce__(self) -> str:
-        return "UNCHANGED"  # one object, also when a worker process hands it back
-
-
-UNCHANGED = _Kept()
-
-
-@dataclass(frozen=True)
-class _Staged:
-    """New bytes of an output file, already in a temporary file beside it (written by a worker
-    process, so the pages' bytes never travel back to the parent): renamed into place once every
-    page is ready."""
-
-    temporary: str
-
-
-def _stage(path: Path, data: bytes) -> bytes | _Staged:
-    """``UNCHANGED`` when ``path`` already holds ``data``; otherwise a temporary file with it."""
-    try:
-        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
-            return UNCHANGED
-    except OSError:
-        pass
-    fd, temporary = temporary_beside(path)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    return _Staged(temporary)
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -305,7 +273,7 @@ class _Rendered:
     """One page in all its locales, as a worker hands it back."""
 
     slug: str
-    files: dict[Path, bytes | _Staged]
+    files: dict[Path, bytes | Kept | Staged]
     rendered: int
     outcomes: dict[tuple[str, str], PageOutcome]
     published: list[str]
@@ -329,10 +297,10 @@ def _render_pages(
             mine = {(page.slug, loc): outcomes[(page.slug, loc)] for loc in site.lookups}
             rendered.append(_Rendered(page.slug, {}, count, mine, locales, site.manifest.next))
             for relative, data in files.items():
-                rendered[-1].files[relative] = data if data is UNCHANGED else _stage(site.output / relative, data)
+                rendered[-1].files[relative] = data if data is UNCHANGED else stage_file(site.output / relative, data)
     except Exception as exc:
         for page in rendered:
-            _discard(page.files)
+            discard_staged(page.files)
         try:
             pickle.dumps(exc)
             return exc
@@ -345,12 +313,12 @@ def plan_site(
     config: Config, pages: list[Page], states: dict[str, LocaleState], output: Path, drafts: bool = False,
     trusted: dict[str, tuple[int, int]] | None = None,
     withheld: dict[tuple[str, str], tuple[str, ...]] | None = None,
-) -> tuple[dict[Path, bytes | _Staged], list[PageOutcome], dict[str, bytes], int, _Manifest]:
+) -> tuple[dict[Path, bytes | Kept | Staged], list[PageOutcome], dict[str, bytes], int, _Manifest]:
     """Everything the output folder should hold: bytes, ``UNCHANGED`` for a file that already
-    holds them, or for pages, a ``_Staged`` temporary file; with the outcome of every page and
+    holds them, or for pages, a ``Staged`` temporary file; with the outcome of every page and
     locale, the compiled catalogs, how many pages were rendered and the manifest to save once
     the files are written. The caller commits the
-    staged files (``_write_files``) or removes them (``_discard``)."""
+    staged files (``files.commit_staged``) or removes them (``files.discard_staged``)."""
     global _site
     from .catalogs import compile_catalog
     from .checks.project import in_parallel, share_strings, workers
@@ -383,7 +351,7 @@ def plan_site(
     }
 
     outcomes: dict[tuple[str, str], PageOutcome] = {}
-    files: dict[Path, bytes | _Staged] = {}
+    files: dict[Path, bytes | Kept | Staged] = {}
     published: dict[str, list[str]] = {}
     rendered_count = 0
     for page in pages:
@@ -431,7 +399,7 @@ def plan_site(
         for share in shares:
             if not isinstance(share, BaseException):
                 for page in share:
-                    _discard(page.files)
+                    discard_staged(page.files)
         raise failures[0]
     manifest.next = kept
     for share in shares:
@@ -444,7 +412,7 @@ def plan_site(
     try:
         _add_site_files(site, files, pages, published, states)
     except BaseException:
-        _discard(files)
+        discard_staged(files)
         raise
     ordered = [outcomes[(p.slug, loc)] for p in pages for loc in [source, *states]]
     return files, ordered, mos, rendered_count, manifest
@@ -649,9 +617,9 @@ def build(
         if not drafts:
             for locale, mo in mos.items():
                 write_bytes_atomic(config.mo_path(locale), mo)
-        written = _write_files(output, files)
+        written = commit_staged(output, files)
     except BaseException:
-        _discard(files)
+        discard_staged(files)
         raise
     # Only now that the files it describes are in place: a manifest saved before a failed write
     # would vouch for pages that were never written, and the next build would keep the old ones.
@@ -737,46 +705,6 @@ def build_checked_in_browser(config: Config, chromium: Path) -> BuildResult:
     return build(config, withheld=withheld)
 
 
-def _write_files(output: Path, files: dict[Path, bytes | _Staged]) -> list[str]:
-    """Put the files that changed in place, each atomically as ``files.write_bytes_atomic``
-    does (a temporary file on disk, then a rename), but with one ``syncfs`` for all of them
-    instead of two ``fsync`` calls a file: at 9,000 pages the fsyncs alone took ten seconds.
-    Returns the paths written, sorted."""
-    staged: list[tuple[Path, Path, str]] = []
-    for relative, data in sorted(files.items(), key=lambda item: str(item[0])):
-        if data is UNCHANGED:
-            continue
-        if not isinstance(data, _Staged):
-            data = files[relative] = _stage(output / relative, data)
-            if data is UNCHANGED:
-                continue
-        staged.append((relative, output / relative, data.temporary))
-    if len(staged) < 16:
-        for _, _, temporary in staged:  # a few files: fsync each, as write_bytes_atomic does
-            fd = os.open(temporary, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-    elif staged:
-        sync_file_system(output)  # every new file is on disk before a rename makes it visible
-    for _, path, temporary in staged:
-        os.replace(temporary, path)
-    for folder in sorted({path.parent for _, path, _ in staged}):
-        fsync_dir(folder)  # the renames themselves
-    return [str(relative) for relative, _, _ in staged]
-
-
-def _discard(files: dict[Path, bytes | _Staged]) -> None:
-    """Remove the temporary files of a build that did not finish."""
-    for data in files.values():
-        if isinstance(data, _Staged):
-            try:
-                os.unlink(data.temporary)
-            except FileNotFoundError:
-                pass
-
-
 def _index_for_search(config: Config, output: Path, keep: set[Path], written: list[str]) -> tuple[list[str], list[str]]:
     """Remove what the site no longer has, then make the search index of what it has (unless the
     index in place was made from these very pages: a withheld page is gone before Pagefind
@@ -790,9 +718,9 @@ def _index_for_search(config: Config, output: Path, keep: set[Path], written: li
         return written, removed
     new = {Path(name): data for name, data in bundle.files.items()}
     try:
-        written = sorted(written + _write_files(output, new))
+        written = sorted(written + commit_staged(output, new))
     except BaseException:
-        _discard(new)
+        discard_staged(new)
         raise
     folder = output / BUNDLE
     stale = _remove_stale(folder, {path.relative_to(BUNDLE) for path in new})

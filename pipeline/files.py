@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import enum
+import errno
 import itertools
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
@@ -14,11 +17,8 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
 
     A reader (or a crash at any moment) sees the old file or the new one, never a mix.
     """
-    try:
-        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
+    if _holds(path, data):
+        return False
     fd, tmp = temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -35,6 +35,81 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
     fsync_dir(path.parent)
     remove_leftovers(path)
     return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file holding exactly ``data`` (then nothing is written)."""
+    try:
+        return path.is_file() and not path.is_symlink() and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+class Kept(enum.Enum):
+    """A file of a staged batch that already holds its bytes: left as it is, not read again."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Kept.UNCHANGED  # an enum member: the same object after pickling (a worker hands it back)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """New bytes of a file, already in a temporary file beside it (written by a worker process,
+    so the bytes never travel back to the parent): renamed into place by ``commit_staged``."""
+
+    temporary: str
+
+
+def stage_file(path: Path, data: bytes) -> Kept | Staged:
+    """``UNCHANGED`` when ``path`` already holds ``data``; otherwise a temporary file with it."""
+    if _holds(path, data):
+        return UNCHANGED
+    fd, temporary = temporary_beside(path)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return Staged(temporary)
+
+
+def commit_staged(folder: Path, files: dict[Path, bytes | Kept | Staged]) -> list[str]:
+    """Put the files of a batch (paths relative to ``folder``) that changed in place, each
+    atomically as ``write_bytes_atomic`` does, but with one ``syncfs`` for all of them instead
+    of two ``fsync`` calls a file. Bytes not yet staged are staged first. Returns the paths
+    written, sorted."""
+    staged: list[tuple[Path, Path, str]] = []
+    for relative, data in sorted(files.items(), key=lambda item: str(item[0])):
+        if data is UNCHANGED:
+            continue
+        if not isinstance(data, Staged):
+            data = files[relative] = stage_file(folder / relative, data)
+            if data is UNCHANGED:
+                continue
+        staged.append((relative, folder / relative, data.temporary))
+    if len(staged) < 16:
+        for _, _, temporary in staged:  # a few files: fsync each, as write_bytes_atomic does
+            fd = os.open(temporary, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    elif staged:
+        sync_file_system(folder)  # every new file is on disk before a rename makes it visible
+    for _, path, temporary in staged:
+        os.replace(temporary, path)
+    for parent in sorted({path.parent for _, path, _ in staged}):
+        fsync_dir(parent)  # the renames themselves
+    return [str(relative) for relative, _, _ in staged]
+
+
+def discard_staged(files: dict[Path, bytes | Kept | Staged]) -> None:
+    """Remove the temporary files of a batch that is not committed."""
+    for data in files.values():
+        if isinstance(data, Staged):
+            try:
+                os.unlink(data.temporary)
+            except FileNotFoundError:
+                pass
 
 
 def remove_leftovers(path: Path) -> None:
@@ -118,6 +193,59 @@ def fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def fsync_tree(root: Path) -> None:
+    """fsync every file under ``root`` (before a rename makes the folder visible)."""
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            with open(Path(folder) / name, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+class CannotMove(OSError):
+    """A folder that cannot be renamed: a mount point (bind mounts ``ismount`` misses), or another device."""
+
+
+_CANNOT_MOVE = (errno.EBUSY, errno.EXDEV)
+
+
+def rename_exchange(new: Path, dest: Path) -> int:
+    """``renameat2(RENAME_EXCHANGE)``: 0, or the errno (ENOSYS where the C library lacks it)."""
+    import ctypes
+    import ctypes.util
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return errno.ENOSYS
+    at_fdcwd, rename_exchange_flag = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(dest), rename_exchange_flag) == 0:
+        return 0
+    return ctypes.get_errno()
+
+
+def exchange_folders(new: Path, dest: Path) -> None:
+    """Swap two folders atomically (Linux renameat2); a plain rename when ``dest`` is new.
+    A destination that cannot be renamed raises ``CannotMove``, and stays as it was."""
+    if not dest.exists():
+        os.rename(new, dest)
+        return
+    error = rename_exchange(new, dest)
+    if error == 0:
+        return
+    if error in _CANNOT_MOVE:
+        raise CannotMove(error, os.strerror(error), str(dest))
+    # No RENAME_EXCHANGE (old kernel or file system): two renames, a very short gap.
+    old = new.with_name(new.name + ".old")
+    try:
+        os.rename(dest, old)
+    except OSError as exc:
+        if exc.errno in _CANNOT_MOVE:
+            raise CannotMove(exc.errno, exc.strerror, str(dest)) from None
+        raise
+    os.rename(new, dest)
+    os.rename(old, new)
 
 
 def links_out_of(root: Path, folders: tuple[Path, ...]) -> list[tuple[Path, str]]:

@@ -7,9 +7,6 @@ publish leaves DIR exactly as it was.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import errno
 import hashlib
 import os
 import shutil
@@ -21,6 +18,7 @@ from . import compliance
 from .build import BuildResult, build
 from .config import Config
 from .errors import InputError
+from .files import CannotMove, exchange_folders, fsync_tree
 
 MANIFEST = "manifest.json"
 MARKER = ".l10n-published"  # how publish knows a folder it may replace
@@ -102,43 +100,13 @@ _MOUNT_POINT = ("the publish destination is a mount point: the site is swapped i
                 "a mount point cannot be; publish to a folder inside it (e.g. --dest DIR/site) and serve that")
 
 
-def _rename_exchange(new: Path, dest: Path) -> int:
-    """``renameat2(RENAME_EXCHANGE)``: 0, or the errno (ENOSYS where the C library lacks it)."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return errno.ENOSYS
-    at_fdcwd, rename_exchange = -100, 2
-    if renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(dest), rename_exchange) == 0:
-        return 0
-    return ctypes.get_errno()
-
-
-# A folder that cannot be renamed: a mount point (bind mounts ismount() misses), or another device.
-_CANNOT_MOVE = (errno.EBUSY, errno.EXDEV)
-
-
 def _exchange(new: Path, dest: Path) -> None:
-    """Swap two folders atomically (Linux renameat2); a plain rename when ``dest`` is new.
-    A destination that cannot be renamed is an ``InputError``, and stays as it was."""
-    if not dest.exists():
-        os.rename(new, dest)
-        return
-    error = _rename_exchange(new, dest)
-    if error == 0:
-        return
-    if error in _CANNOT_MOVE:
-        raise InputError(str(dest), None, _MOUNT_POINT)
-    # No RENAME_EXCHANGE (old kernel or file system): two renames, a very short gap.
-    old = new.with_name(new.name + ".old")
+    """Swap the new site for ``dest`` (``files.exchange_folders``); a destination that cannot be
+    renamed is an ``InputError``, and stays as it was."""
     try:
-        os.rename(dest, old)
-    except OSError as exc:
-        if exc.errno in _CANNOT_MOVE:
-            raise InputError(str(dest), None, _MOUNT_POINT) from None
-        raise
-    os.rename(new, dest)
-    os.rename(old, new)
+        exchange_folders(new, dest)
+    except CannotMove:
+        raise InputError(str(dest), None, _MOUNT_POINT) from None
 
 
 def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = False,
@@ -182,7 +150,7 @@ def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = Fa
         shutil.copytree(config.output_dir, staging, dirs_exist_ok=True, symlinks=True)
         (staging / MANIFEST).write_bytes(manifest)
         (staging / MARKER).write_bytes(_MARKER_TEXT)
-        _fsync_tree(staging)
+        fsync_tree(staging)
         os.chmod(staging, 0o755)
         # recorded before the swap, so no published site lacks its record; undone if the swap fails
         previous_history = compliance.append(config, record)
@@ -195,9 +163,3 @@ def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = Fa
         shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
     return PublishResult(str(dest), result, added, changed, removed, True)
 
-
-def _fsync_tree(root: Path) -> None:
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            with open(Path(folder) / name, "rb") as handle:
-                os.fsync(handle.fileno())

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import l10n, snapshot
 
-from pipeline import publish as publishing
+import pipeline.files
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +112,7 @@ def test_a_destination_that_cannot_be_renamed_stays_as_it_was(translated: Path, 
             raise OSError(failure, os.strerror(failure), str(source))
         return real_rename(source, target, *args, **kwargs)
 
-    monkeypatch.setattr(publishing, "_rename_exchange", lambda new, old: failure)
+    monkeypatch.setattr(pipeline.files, "rename_exchange", lambda new, old: failure)
     monkeypatch.setattr(os, "rename", rename)
     result = l10n(translated, "publish", "--dest", str(dest))
     assert result.code == 2, result.output
@@ -121,7 +121,7 @@ def test_a_destination_that_cannot_be_renamed_stays_as_it_was(translated: Path, 
     assert _tree(dest) == before
     assert not list(tmp_path.glob(".l10n-publish-*"))  # the staging copy is gone
     # where there is no RENAME_EXCHANGE at all, the rename fallback says the same
-    monkeypatch.setattr(publishing, "_rename_exchange", lambda new, old: errno.ENOSYS)
+    monkeypatch.setattr(pipeline.files, "rename_exchange", lambda new, old: errno.ENOSYS)
     result = l10n(translated, "publish", "--dest", str(dest))
     assert result.code == 2 and "is a mount point" in result.stderr
     assert _tree(dest) == before

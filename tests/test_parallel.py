@@ -75,3 +75,22 @@ def test_a_bad_catalog_is_reported_the_same_from_a_worker(translated: Path, monk
     assert result.code == 2
     assert "locales/ar/LC_MESSAGES/messages.po:" in result.stderr
     assert snapshot(translated) == before
+
+
+def test_a_staged_batch_survives_the_trip_back_from_a_worker(tmp_path: Path) -> None:
+    """What a worker hands back (a kept file, a staged temporary file) is pickled: it must come
+    back as the same sentinel and commit or discard as the parent's own would."""
+    import pickle
+
+    from pipeline.files import UNCHANGED, commit_staged, discard_staged, stage_file
+
+    (tmp_path / "same.html").write_bytes(b"same")
+    batch = {Path("same.html"): stage_file(tmp_path / "same.html", b"same"),
+             Path("new.html"): stage_file(tmp_path / "new.html", b"new")}
+    back = pickle.loads(pickle.dumps(batch))
+    assert back[Path("same.html")] is UNCHANGED
+    assert commit_staged(tmp_path, back) == ["new.html"]
+    assert (tmp_path / "new.html").read_bytes() == b"new"
+    dropped = {Path("gone.html"): stage_file(tmp_path / "gone.html", b"gone")}
+    discard_staged(dropped)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.html", "same.html"]  # no temporary left
