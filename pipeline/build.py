@@ -28,7 +28,7 @@ from .files import UNCHANGED, Kept, Staged, commit_staged, discard_staged, stage
 # The modules that parse, check and render load in a third of a second: a build that finds
 # nothing to do (the fingerprint matches) never imports them.
 if TYPE_CHECKING:
-    from .checks.project import LocaleState
+    from .state import LocaleState
     from .render import Lookup, SiteRenderer
     from .source import Page
 
@@ -321,7 +321,7 @@ def plan_site(
     staged files (``files.commit_staged``) or removes them (``files.discard_staged``)."""
     global _site
     from .catalogs import compile_catalog
-    from .checks.project import in_parallel, share_strings, workers
+    from .pool import in_parallel, share_strings, workers
     from .extract import template_messages
     from .render import CatalogTranslations, SiteRenderer, translations_from_mo
     from .search import enabled as search_enabled
@@ -603,7 +603,7 @@ def build(
     if not withheld and (previous := fingerprint.unchanged()) is not None:
         return previous
 
-    from .checks.project import pages_and_states
+    from .state import pages_and_states
     from .search import enabled as search_enabled
 
     from .checks.claims import load_claims_for, withheld_by_source
@@ -668,7 +668,7 @@ def _save_published_record(config: Config, pages: list[Page], states: dict[str, 
     """Remember which translations this build published (with those the last builds published
     that can still matter): an entry whose English changes later is outdated, not withheld,
     only if its translation is in here."""
-    from .checks.project import PUBLISHED_RECORD, published_record
+    from .state import PUBLISHED_RECORD, published_record
 
     by_slug = {page.slug: page for page in pages}
     previous = published_record(config)

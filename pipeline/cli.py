@@ -135,7 +135,7 @@ def init(ctx: click.Context, locale: str) -> None:
     from dataclasses import replace
 
     from .checks.coverage import rows_to_add
-    from .checks.project import load_glossary_for
+    from .state import load_glossary_for
     from .update import init_locale
 
     config = _config(ctx)

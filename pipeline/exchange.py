@@ -58,7 +58,7 @@ def export_xliff(config: Config, locale: str, only: str = "all") -> ExportResult
     """The catalog of ``locale`` as an XLIFF 1.2 document (``only``: empty, fuzzy or all entries)."""
     from translate.storage import xliff
 
-    from .checks.project import load_glossary_for
+    from .state import load_glossary_for
 
     if only not in ONLY:
         raise InputError(None, None, f"--only must be one of {', '.join(ONLY)}")

@@ -9,7 +9,7 @@ from jinja2 import Environment, StrictUndefined
 
 from .catalogs import is_approved
 from .checks.base import ERROR
-from .checks.project import LocaleState, assess
+from .state import LocaleState, assess
 from .config import Config, html_tag, text_direction
 from .files import write_text_atomic
 from .render import native_name

@@ -12,7 +12,7 @@ from pathlib import Path
 from conftest import PAGE, l10n, po_path, snapshot
 
 from pipeline import build
-from pipeline.checks import project
+from pipeline import state
 
 
 def _more_pages(root: Path, count: int) -> None:
@@ -45,7 +45,7 @@ def test_parallel_build_equals_a_build_in_one_process(translated: Path, tmp_path
 
     monkeypatch.setenv("L10N_JOBS", "2")
     monkeypatch.setattr(build, "_PARALLEL_PAGES", 0)
-    monkeypatch.setattr(project, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(state, "_PARALLEL_BYTES", 0)
     monkeypatch.setattr(build, "_render_pages", _render_in_any_process)
     pids = tmp_path / "pids"
     pids.mkdir()
@@ -67,7 +67,7 @@ def test_parallel_build_equals_a_build_in_one_process(translated: Path, tmp_path
 
 def test_a_bad_catalog_is_reported_the_same_from_a_worker(translated: Path, monkeypatch) -> None:
     monkeypatch.setenv("L10N_JOBS", "2")
-    monkeypatch.setattr(project, "_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(state, "_PARALLEL_BYTES", 0)
     ar = po_path(translated, "ar")
     ar.write_text(ar.read_text(encoding="utf-8").replace('msgid "First Visit"', 'msgid "First Visit'), encoding="utf-8")
     before = snapshot(translated)

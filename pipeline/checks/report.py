@@ -10,7 +10,7 @@ from ..config import Config, html_tag
 from .base import ERROR, WARNING, Finding
 from .claims import load_claims_for, source_findings
 from .gate import expected_disclaimer, page_problems
-from .project import pages_and_states
+from ..state import pages_and_states
 
 GATE = "disclaimer-gate"
 MISSING_FILE = "missing-file"  # a built page's <img> or local link points at nothing in output/

@@ -1,4 +1,5 @@
-"""Catalog checks and gate verdicts for a whole project: shared by ``check``, ``build`` and ``stats``.
+"""The project state: each locale's catalog, its findings and gate verdicts, shared by ``check``,
+``build`` and ``stats``.
 
 At 1,000 pages a catalog holds about 11,000 entries and the check registry spends most of a
 second on each; so catalogs are read and checked in parallel, one locale per process, and the
@@ -9,31 +10,27 @@ what changed. Checks look at one entry at a time, which is what makes this sound
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import json
-import multiprocessing
 import os
 import pickle
-import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, partial
-from pathlib import Path
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, Iterator
 
 import polib
 
-from ..catalogs import code_version, compile_catalog, is_approved, is_machine_draft, read_catalog
-from ..config import Config
-from ..errors import InputError
-from ..files import write_bytes_atomic
-from ..source import Page, load_pages
-from .base import ERROR, Finding
-from .claims import CHECK_ID as CLAIMS, Claim, load_claims_for
-from .gate import DISCLAIMER_CONTEXT, Verdict, catalog_verdict
-from .glossary import Term, load_glossary
-from .registry import all_checks, check_catalog
+from .cachekeys import findings_context, mo_key, state_key, unit_key
+from .catalogs import compile_catalog, is_approved, is_machine_draft, read_catalog
+from .checks.base import ERROR, Finding
+from .checks.claims import CHECK_ID as CLAIMS, Claim, load_claims_for
+from .checks.gate import DISCLAIMER_CONTEXT, Verdict, catalog_verdict
+from .checks.glossary import Term, load_glossary
+from .checks.registry import all_checks, check_catalog
+from .config import Config
+from .errors import InputError
+from .files import write_bytes_atomic
+from .pool import in_parallel
+from .source import Page, load_pages
 
 
 Key = tuple[str | None, str]
@@ -324,41 +321,17 @@ def pages_and_states(
     return loaded[0], states
 
 
-def _state_key(config: Config, locale: str, glossary: tuple[Term, ...], build: bool, data: bytes,
-               claims: tuple[Claim, ...]) -> tuple[Path, bytes]:
-    """Where a locale's state is kept, and the digest of what it comes from: the catalog's bytes."""
-    context = repr((_CACHE_FORMAT, locale, config.relative(config.po_path(locale)), glossary, claims, code_version(),
-                    config, build))
-    name = f"{locale}.pickle" if build else f"{locale}.catalog.pickle"
-    return config.cache_dir / "states" / name, hashlib.sha256(context.encode() + data).digest()
-
-
 def _cached_state(config: Config, locale: str, glossary: tuple[Term, ...], build: bool,
                   claims: tuple[Claim, ...]) -> LocaleState | None:
     try:
-        cache_path, key = _state_key(config, locale, glossary, build, config.po_path(locale).read_bytes(), claims)
+        cache_path, key = state_key(config, locale, glossary, build, config.po_path(locale).read_bytes(), claims)
         cached_key, state = pickle.loads(cache_path.read_bytes())
     except Exception:  # no catalog, no state kept, from another version, or damaged: work it out
         return None
     return state if cached_key == key else None
 
 
-def share_strings(states: Iterable[LocaleState]) -> None:
-    """One string object for each msgid across the locales' approved tables (each came from its
-    own process with its own copies): at 1,000 pages, tens of megabytes less, and less for a
-    forked worker to copy. The tables are changed in place: lookups made on them stay valid."""
-    shared: dict[str, str] = {}
-    for state in states:
-        table = state.approved()
-        for key, msgstr in list(table.items()):
-            msgid = shared.setdefault(key[1], key[1])
-            if msgid is not key[1]:
-                del table[key]
-                table[(key[0], msgid)] = msgstr
-
-
 _PARALLEL_BYTES = 2_000_000
-_CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -369,53 +342,6 @@ class _Failure:
     path: str | None
     line: int | None
     message: str
-
-
-Job = TypeVar("Job")
-Result = TypeVar("Result")
-
-
-def workers() -> int:
-    """Processes for independent work: every core, or ``L10N_JOBS``."""
-    try:
-        return max(1, int(os.environ.get("L10N_JOBS", "")))
-    except ValueError:
-        return os.cpu_count() or 1
-
-
-def in_parallel(
-    work: Callable[[Job], Result], jobs: Iterable[Job], parallel: bool = True,
-    meanwhile: Callable[[], object] | None = None,
-) -> list[Result]:
-    """``[work(job) for job in jobs]``, in worker processes when ``parallel`` and there are
-    several cores; ``work`` must be a module-level function and jobs and results picklable.
-    ``meanwhile`` (run once in any case) is work of this process's own: the workers then take
-    every job while it runs."""
-    jobs = list(jobs)
-    count = min(workers(), len(jobs)) if parallel else 1
-    # fork copies only the calling thread: with other threads about (``l10n serve``) stay in one.
-    if count <= 1 or threading.active_count() > 1:
-        if meanwhile is not None:
-            meanwhile()
-        return [work(job) for job in jobs]
-    # fork: the workers start with the modules already imported (forkserver/spawn re-import)
-    # and the data this process holds, shared until written to. Every object a worker reads has
-    # its reference count written, so each worker ends up with its own copy of much of it: this
-    # process takes a share of the jobs itself, one worker fewer and one copy fewer (at 1,000
-    # pages, 100 MB): every ``count``-th job, so that with jobs ordered largest first its share
-    # weighs about as much as a worker's. Frozen, the garbage collector leaves that data alone.
-    mine = set() if meanwhile is not None else set(range(0, len(jobs), count))
-    gc.freeze()
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(count if meanwhile is not None else count - 1, mp_context=context) as pool:
-            theirs = {i: pool.submit(work, job) for i, job in enumerate(jobs) if i not in mine}
-            if meanwhile is not None:
-                meanwhile()
-            done = {i: work(jobs[i]) for i in sorted(mine)}
-            return [done[i] if i in mine else theirs[i].result() for i in range(len(jobs))]
-    finally:
-        gc.unfreeze()
 
 
 # What a worker process returns for a state it kept in ``.cache/states/``: the parent reads the
@@ -444,7 +370,7 @@ def _assess_locale(
     mo = _compiled(config, locale, catalog, state.error_keys) if build else None
     state = state.for_build(mo, partial(read_catalog, path, config))
     if data is not None:
-        cache_path, key = _state_key(config, locale, glossary, build, data, claims)
+        cache_path, key = state_key(config, locale, glossary, build, data, claims)
         try:
             write_bytes_atomic(cache_path, pickle.dumps((key, state), protocol=5))
         except OSError:
@@ -459,7 +385,7 @@ def _compiled(config: Config, locale: str, catalog: polib.POFile, errors: frozen
     ``.cache/mo/`` under a digest of the entries they come from."""
     entries = [(e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()), bool(e.obsolete),
                 e.fuzzy) for e in catalog]
-    key = hashlib.sha256(pickle.dumps((code_version(), locale, sorted(errors, key=repr), entries))).digest()
+    key = mo_key(locale, errors, entries)
     path = config.cache_dir / "mo" / f"{locale}.pickle"
     try:
         cached_key, mo = pickle.loads(path.read_bytes())
@@ -480,7 +406,7 @@ def _findings(
 ) -> list[Finding]:
     """``check_catalog`` over the catalog, taking the findings of unchanged entries from the cache."""
     cache_path = config.cache_dir / "checks" / f"{locale}.pickle"
-    context = hashlib.sha256(repr((_CACHE_FORMAT, locale, glossary, claims, code_version())).encode()).hexdigest()
+    context = findings_context(locale, glossary, claims)
     try:
         with open(cache_path, "rb") as handle:
             cached = pickle.load(handle)
@@ -492,7 +418,7 @@ def _findings(
     findings = []
     checked = 0
     for entry in catalog:
-        key = _unit_key(entry)
+        key = unit_key(entry)
         found = known.get(key)
         if found is None:
             checked += 1
@@ -508,7 +434,3 @@ def _findings(
     return findings
 
 
-def _unit_key(entry: polib.POEntry) -> bytes:
-    """What ``check_catalog`` looks at in an entry."""
-    unit = (entry.obsolete, entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr, tuple(entry.flags))
-    return hashlib.sha1(repr(unit).encode(), usedforsecurity=False).digest()
