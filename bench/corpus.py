@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 import polib  # noqa: E402
 
 from pipeline.catalogs import write_catalog  # noqa: E402
-from pipeline.checks.glossary import load_glossary  # noqa: E402
+from pipeline.glossary import load_glossary  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.update import new_catalog  # noqa: E402
 

@@ -15,7 +15,7 @@ from .config import Config
 
 if TYPE_CHECKING:
     from .checks.claims import Claim
-    from .checks.glossary import Term
+    from .glossary import Term
 
 CACHE_FORMAT = 3
 

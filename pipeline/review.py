@@ -26,7 +26,7 @@ import polib
 from .catalogs import is_approved, read_catalog, stamp_revision, write_catalog
 from .checks.base import ERROR, Check, Finding, Unit
 from .checks.claims import load_claims_for
-from .checks.glossary import Term
+from .glossary import Term
 from .state import load_glossary_for
 from .checks.records import review_record
 from .checks.registry import MANDATORY_CONTEXT, all_checks, check_unit

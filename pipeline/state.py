@@ -24,7 +24,7 @@ from .catalogs import compile_catalog, is_approved, is_machine_draft, read_catal
 from .checks.base import ERROR, Finding
 from .checks.claims import CHECK_ID as CLAIMS, Claim, load_claims_for
 from .checks.gate import DISCLAIMER_CONTEXT, Verdict, catalog_verdict
-from .checks.glossary import Term, load_glossary
+from .glossary import Term, load_glossary
 from .checks.registry import all_checks, check_catalog
 from .config import Config
 from .errors import InputError

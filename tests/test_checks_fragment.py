@@ -10,7 +10,7 @@ from conftest import REPO, TRANSLATIONS, l10n, translate_catalog
 
 from pipeline.checks.base import Unit
 from pipeline.checks.fragment import UntranslatedFragment
-from pipeline.checks.glossary import Term
+from pipeline.glossary import Term
 
 KEEP = (Term("SMAS", "*", ("SMAS",), "keep", 2), Term("TS Plastic Surgery", "*", ("TS Plastic Surgery",), "keep", 3))
 SOURCE = "Recovery takes about two weeks. Call us first."
@@ -45,7 +45,7 @@ def test_english_runs(locale: str, target: str, found: bool) -> None:
 
 
 def test_shipped_catalogs_have_no_english_left() -> None:
-    from pipeline.checks.glossary import load_glossary
+    from pipeline.glossary import load_glossary
 
     terms = load_glossary(REPO / "locales" / "glossary.csv", "glossary.csv",
                           ("ko", "ja", "zh_Hans", "zh_Hant", "th", "vi", "ru", "ar"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from check_table import table_tests
 
-from pipeline.checks.glossary import GlossaryForbidden, GlossaryKeep, GlossaryRequired, Term
+from pipeline.checks.glossary import GlossaryForbidden, GlossaryKeep, GlossaryRequired
+from pipeline.glossary import Term
 
 TERMS = (
     Term("bleeding", "ko", ("출혈",), "required", 2),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from check_table import table_tests
 
-from pipeline.checks.glossary import Term
+from pipeline.glossary import Term
 from pipeline.checks.script import UnexpectedScript
 
 CHECK = UnexpectedScript((Term("SMAS", "*", ("SMAS",), "keep", 2), Term("TS Plastic Surgery", "*", ("TS Plastic Surgery",), "keep", 3)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from .base import ERROR, Check, Unit
-from .glossary import Term
+from ..glossary import Term
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from typing import Iterator
 
 from .base import ERROR, Check, Unit
-from .glossary import Term
+from ..glossary import Term
 from .inline import translatable
 from .script import _LATIN_DIACRITIC, language
 

@@ -1,4 +1,4 @@
-"""The termbase ``locales/glossary.csv`` and the checks that enforce it.
+"""The checks that enforce the termbase ``locales/glossary.csv`` (read by ``pipeline/glossary.py``).
 
 Columns ``term,locale,translation,rule,note``. ``required``: a msgstr whose msgid contains the
 term must contain one of the ``|``-separated translations. ``forbidden``: it must contain none
@@ -7,78 +7,11 @@ of them. ``keep`` (locale ``*``): the term stays as written.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
 from typing import Iterator
 
-from ..errors import InputError
-from ..files import read_text
+from ..glossary import Term
 from .base import ERROR, Check, Unit
 from .invisible import drawn_text
-
-COLUMNS = ["term", "locale", "translation", "rule", "note"]
-RULES = ("required", "forbidden", "keep")
-
-
-@dataclass(frozen=True)
-class Term:
-    term: str
-    locale: str  # a locale or "*"
-    translations: tuple[str, ...]
-    rule: str
-    line: int
-
-    def in_source(self, text: str) -> bool:
-        return self._pattern.search(text) is not None
-
-    @cached_property
-    def _pattern(self) -> re.Pattern[str]:
-        return re.compile(rf"(?<!\w){re.escape(self.term)}(?!\w)", re.IGNORECASE)
-
-    def applies_to(self, locale: str) -> bool:
-        return self.locale in ("*", locale)
-
-
-def load_glossary(path: Path, display: str, locales: tuple[str, ...]) -> tuple[Term, ...]:
-    """Read and validate the glossary; a missing file is an empty glossary."""
-    if not path.is_file():
-        return ()
-    text = read_text(path, display)
-    rows = csv.reader(io.StringIO(text, newline=""))
-    terms = []
-    header = next(rows, None)
-    if header is None:
-        return ()
-    if [h.strip() for h in header] != COLUMNS:
-        raise InputError(display, 1, f"the header must be {','.join(COLUMNS)}")
-    line = 1
-    for row in rows:
-        line += 1 + sum(cell.count("\n") for cell in row)
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        if len(row) != len(COLUMNS):
-            raise InputError(display, line, f"expected {len(COLUMNS)} columns, found {len(row)}")
-        term, locale, translation, rule, _note = (cell.strip() for cell in row)
-        if not term:
-            raise InputError(display, line, "empty term")
-        if rule not in RULES:
-            raise InputError(display, line, f"unknown rule {rule!r}: use one of {', '.join(RULES)}")
-        if rule == "keep":
-            if locale != "*":
-                raise InputError(display, line, "a 'keep' term applies to every locale: use locale '*'")
-            translations: tuple[str, ...] = (term,)
-        else:
-            if locale != "*" and locale not in locales:
-                raise InputError(display, line, f"locale {locale!r} is not configured")
-            translations = tuple(t.strip() for t in translation.split("|") if t.strip())
-            if not translations:
-                raise InputError(display, line, f"a '{rule}' term needs a translation")
-        terms.append(Term(term, locale, translations, rule, line))
-    return tuple(terms)
 
 
 class _GlossaryCheck(Check):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .base import WARNING, Check, Unit
-from .glossary import Term
+from ..glossary import Term
 from .inline import translatable
 from .script import language
 

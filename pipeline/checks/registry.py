@@ -10,7 +10,8 @@ from .base import Check, Finding, Unit
 from .claims import Claim, Claims
 from .coverage import DisclaimerPoints
 from .fragment import UntranslatedFragment
-from .glossary import GlossaryForbidden, GlossaryKeep, GlossaryRequired, Term
+from ..glossary import Term
+from .glossary import GlossaryForbidden, GlossaryKeep, GlossaryRequired
 from .invisible import ControlCharacters, InvisibleCharacters
 from .length import LengthRatio
 from .markup import DisclaimerPlainText, MarkerKept, MarkupMismatch, StyleMismatch

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Iterator
 
 from .base import ERROR, Check, Unit
-from .glossary import Term
+from ..glossary import Term
 from .inline import has_words, translatable
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .base import WARNING, Check, Unit
-from .glossary import Term
+from ..glossary import Term
 from .inline import has_words, translatable
 
 

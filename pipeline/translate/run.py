@@ -23,7 +23,7 @@ from typing import Any
 import polib
 
 from ..catalogs import read_catalog, stamp_revision, write_catalog
-from ..checks.glossary import load_glossary
+from ..glossary import load_glossary
 from ..config import Config, source_date_epoch
 from ..errors import InputError
 from .cache import CacheKey, TranslationCache
