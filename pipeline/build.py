@@ -149,12 +149,9 @@ def _stat(path: Path) -> tuple[int, int]:
 
 
 def _outcome(page: Page, locale: str, state: LocaleState, threshold: float) -> PageOutcome:
-    verdict = state.verdict(page)
-    outdated = state.outdated_entries(page) if verdict.outdated else ()
-    if verdict.publishable(threshold):
-        return PageOutcome(page.slug, locale, True, verdict.percent, outdated=outdated)
-    return PageOutcome(page.slug, locale, False, verdict.percent, state.reasons(page, verdict, threshold),
-                       bool(verdict.disclaimer_problems), outdated=outdated)
+    judged = state.judge(page, threshold)
+    return PageOutcome(page.slug, locale, judged.published, judged.percent, judged.reasons, judged.gate_withheld,
+                       outdated=judged.outdated)
 
 
 @dataclass

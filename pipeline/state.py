@@ -15,7 +15,7 @@ import os
 import pickle
 from dataclasses import dataclass
 from functools import cached_property, partial
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import polib
 
@@ -36,6 +36,16 @@ from .source import Page, load_pages
 Key = tuple[str | None, str]
 _LISTED = 10  # entries named in a reason; the rest are counted
 PUBLISHED_RECORD = "published.json"
+
+
+class Judgement(NamedTuple):
+    """A page in one locale, judged from its catalog (a tuple: a build makes one a page and locale)."""
+
+    published: bool
+    percent: float
+    reasons: tuple[str, ...]  # why not, naming the entries (``file:line``)
+    gate_withheld: bool  # withheld by the disclaimer gate, not only the threshold
+    outdated: tuple[str, ...]  # entries approved for the previous English (``file:line``)
 
 
 class LocaleState:
@@ -247,6 +257,16 @@ class LocaleState:
             problems += tuple(p for m in page.messages for p in self._claims.get(m.key, ()))
         return Verdict(page.slug, self.locale, problems, sum(k in approved for k in keys), len(keys),
                        sum(k in outdated for k in keys))
+
+    def judge(self, page: Page, threshold: float) -> Judgement:
+        """Whether ``page`` is published here, and why not: what ``build``, ``stats`` and ``check``
+        say of it (``build`` also holds the rendered page to the gate)."""
+        verdict = self.verdict(page)
+        outdated = self.outdated_entries(page) if verdict.outdated else ()
+        if verdict.publishable(threshold):
+            return Judgement(True, verdict.percent, (), False, outdated)
+        return Judgement(False, verdict.percent, self.reasons(page, verdict, threshold),
+                         bool(verdict.disclaimer_problems), outdated)
 
     def reasons(self, page: Page, verdict: Verdict, threshold: float) -> tuple[str, ...]:
         """Why the page is not published here, naming the entries responsible."""

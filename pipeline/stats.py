@@ -106,12 +106,8 @@ class LocaleStats:
 
 def _page_status(config: Config, state: LocaleState, page: Page) -> PageStatus:
     """The catalog-level verdict that ``build`` applies (it also re-checks the rendered page)."""
-    verdict = state.verdict(page)
-    outdated = state.outdated_entries(page) if verdict.outdated else ()
-    if verdict.publishable(config.publish_threshold):
-        return PageStatus(page.slug, True, verdict.percent, outdated=outdated)
-    return PageStatus(page.slug, False, verdict.percent, state.reasons(page, verdict, config.publish_threshold),
-                      bool(verdict.disclaimer_problems), outdated)
+    judged = state.judge(page, config.publish_threshold)
+    return PageStatus(page.slug, judged.published, judged.percent, judged.reasons, judged.gate_withheld, judged.outdated)
 
 
 def images_with_text(page: Page) -> list[str]:
