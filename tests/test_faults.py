@@ -166,7 +166,7 @@ def site_state(dest: Path) -> dict[str, str]:
 
     state = {
         str(p.relative_to(dest)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(dest.rglob("*")) if p.is_file() and p.name not in ("manifest.json", ".l10n-published")
+        for p in sorted(dest.rglob("*")) if p.is_file() and p.name != "manifest.json"
     }
     assert json.loads((dest / "manifest.json").read_text(encoding="utf-8"))["files"] == state
     return state
