@@ -37,6 +37,7 @@ DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
 INSTALL_COMMAND = "sudo apt-get install -y chromium fonts-noto-cjk fonts-thai-tlwg fonts-noto-core"
 MIN_FONT_PX = 12.0
 MIN_CONTRAST = 4.5
+CLOCK_START = 1_800_000_000  # seconds since 1970 (2027-01-15), where the pages' clock starts
 PAGE_TIME_MS = 10_000  # page time a reader has spent on the page before the notice is measured
 # Pages are served from this origin (a route, no server); anything else must be allowed with a local copy.
 ORIGIN = "https://l10n-gate.invalid/"
@@ -272,7 +273,9 @@ class _Tab:
         )
         self.context.route("**/*", self._serve)
         self.context.route_web_socket("**/*", self._refuse_socket)
-        self.context.clock.install()
+        # Page time stands still but for run_for: nothing a page schedules runs while it is measured.
+        self.context.clock.install(time=CLOCK_START)
+        self.context.clock.pause_at(CLOCK_START + 1)
         self.tab: Tab = self.context.new_page()
         self.tab.set_default_timeout(30_000)
         self.cdp: CDPSession = self.context.new_cdp_session(self.tab)
@@ -344,8 +347,6 @@ class _Tab:
             self.tab.goto(url, wait_until="load")
             if script:
                 self.context.clock.run_for(PAGE_TIME_MS)
-                now = self.tab.evaluate("Date.now()")  # the page's clock, faked: frozen while it is measured
-                self.context.clock.pause_at((now + 1) / 1000)
             try:
                 world = self._world()
             except (PlaywrightError, _ProbeError) as exc:
@@ -366,8 +367,8 @@ class _Tab:
 
     def _measure(self, world: int, condition: Condition, page: BuiltPage, shot: Path | None) -> list[str]:
         self._emulate(condition)
-        endless = self._call(world, "l10nGate.settle()")
         if shot is not None:
+            self._call(world, "l10nGate.settle()")
             height = self._call(world, "document.documentElement.scrollHeight")
             full = {"x": 0, "y": 0, "width": condition.width, "height": max(condition.height, min(height, 16_000))}
             import base64
@@ -381,11 +382,12 @@ class _Tab:
             return ["the page is in output/ but its disclaimer has no approved translation to compare with"]
         arguments = json.dumps({"expected": page.expected, "minFont": MIN_FONT_PX, "hoverAbove": condition.hover == "above"})
         seen = self._call(world, f"l10nGate.measure({arguments})")
+        endless = seen["endless"]
         if condition.hover and "hover" in seen:
             x, y = seen["hover"]
             self.cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
-            endless += self._call(world, "l10nGate.settle()")
             seen = self._call(world, f"l10nGate.measure({arguments})")
+            endless += seen["endless"]
         problems = [f"an endless animation ({what}) keeps changing the notice" for what in dict.fromkeys(endless)]
         problems += seen["problems"]
         if "region" not in seen:
@@ -404,9 +406,10 @@ class _Tab:
             self._call(world, "l10nGate.conceal(true)")
             try:
                 without_text = self._shot(clip)
-            finally:
+            except BaseException:
                 self._call(world, "l10nGate.conceal(false)")
-            self.painted[key] = self._call(
+                raise
+            self.painted[key] = self._call(  # compare() first lifts the concealment
                 world, f"l10nGate.compare({_b64(with_text)}, {_b64(without_text)}, {json.dumps(layout)})")["problems"]
         return problems + self.painted[key]
 

@@ -113,20 +113,26 @@ function fontOf(el) {
 
 // Everything but the pixels: text, size, order and overlap of the glyph boxes, where to look.
 async function measure({expected, minFont, hoverAbove}) {
+  const endless = await settle();
   const aside = notice();
   if (typeof aside === 'number') {
-    return {problems: [aside ? `the page has ${aside} notices (aside.disclaimer); expected exactly one`
+    return {endless, problems: [aside ? `the page has ${aside} notices (aside.disclaimer); expected exactly one`
                              : 'the notice (aside.disclaimer) is not in the page: a script or the template removed it']};
   }
   const problems = [];
+  const result = {endless, problems};
   const shown = aside.innerText.split(/\s+/u).filter(Boolean).join(' ');
   const wanted = expected.split(/\s+/u).filter(Boolean).join(' ');
   if (shown !== wanted && shown.toLocaleLowerCase() !== wanted.toLocaleLowerCase()) {
-    problems.push(`the notice reads ${quote(shown)}, not the approved text ${quote(wanted)}`);
+    let same = 0;
+    while (same < shown.length && shown[same] === wanted[same]) same++;
+    const from = Math.max(0, same - 20);
+    const part = (text) => (from ? '...' : '') + text.slice(from, same + 40) + (text.length > same + 40 ? '...' : '');
+    problems.push(`the notice reads ${JSON.stringify(part(shown))} where the approved text reads ${JSON.stringify(part(wanted))}`);
   }
   if (!aside.checkVisibility({opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true})) {
     problems.push('the notice is not rendered (display, visibility, opacity or content-visibility hides it)');
-    return {problems};
+    return result;
   }
   // Centre the notice in the viewport: clear of sticky headers and footers, as a reader scrolls it.
   const width = document.documentElement.clientWidth;
@@ -138,7 +144,7 @@ async function measure({expected, minFont, hoverAbove}) {
   const words = glyphs(aside, lang);
   if (!words.length) {
     problems.push('the notice has no text');
-    return {problems};
+    return result;
   }
   const laidOut = words.filter((w) => w.rects.length);
   if (laidOut.length < words.length) {
@@ -228,7 +234,7 @@ async function measure({expected, minFont, hoverAbove}) {
     : [Math.min(width - 1, Math.max(0, box.left + box.width / 2)), Math.min(height - 1, Math.max(0, box.top + box.height / 2))];
   const layout = laidOut.map((w) => ({text: w.text, rects: w.rects, strong: w.strong,
                                       graphemes: w.graphemes.map((g) => ({text: g.text, rects: g.rects}))}));
-  return {problems, region, hover, layout, scrollX: window.scrollX, scrollY: window.scrollY};
+  return {endless, problems, region, hover, layout, scrollX: window.scrollX, scrollY: window.scrollY};
 }
 
 async function pixels(base64) {
@@ -251,6 +257,7 @@ const INK = 24;  // a channel that changes by more than this when the text is ma
 
 // The two screenshots of one region: which glyphs are painted, and their contrast.
 async function compare(withText, withoutText, {region, layout, scale, minContrast}) {
+  conceal(false);
   const [a, b] = [await pixels(withText), await pixels(withoutText)];
   const problems = [];
   if (a.width !== b.width || a.height !== b.height) return {problems: ['the notice changed size while it was measured']};
@@ -277,20 +284,20 @@ async function compare(withText, withoutText, {region, layout, scale, minContras
   const count = ([x0, y0, x1, y1]) => sums[y1 * (width + 1) + x1] - sums[y0 * (width + 1) + x1]
     - sums[y1 * (width + 1) + x0] + sums[y0 * (width + 1) + x0];
   const unpainted = [];
-  let graphemes = 0;
+  let graphemes = 0, blank = 0;
   for (const word of layout) {
+    let missing = !word.rects.some((r) => count(box(r)) > 0);
     for (const g of word.graphemes) {
       const wide = g.rects.filter((r) => r[2] - r[0] >= 1 && r[3] - r[1] >= 1);
-      if (!wide.length) continue;  // part of a ligature: its word is checked below
+      if (!wide.length) continue;  // part of a ligature: its word is checked
       graphemes += 1;
-      if (!wide.some((r) => count(box(r)) > 0)) unpainted.push(g.text);
+      if (!wide.some((r) => count(box(r)) > 0)) { blank += 1; missing = true; }
     }
-    if (!word.rects.some((r) => count(box(r)) > 0)) unpainted.push(word.text);
+    if (missing) unpainted.push(word.text);
   }
   if (unpainted.length) {
-    const all = unpainted.length >= graphemes;
-    problems.push(all ? "the notice's text is not painted (covered, transparent, filtered or clipped)"
-      : `part of the notice's text is not painted (covered, transparent, filtered or clipped): ${quote([...new Set(unpainted)].join(' '))}`);
+    problems.push(blank >= graphemes ? "the notice's text is not painted (covered, transparent, filtered or clipped)"
+      : `part of the notice's text is not painted (covered, transparent, filtered or clipped): ${quote(unpainted.join(' '))}`);
     return {problems};
   }
   // Contrast per word: its ink colour (the pixel that differs most from what is behind it, at the
