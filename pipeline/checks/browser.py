@@ -14,8 +14,9 @@ import hashlib
 import json
 import mimetypes
 import os
+import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -79,14 +80,15 @@ class Condition:
 
 
 # A covering set, not the product of every value (see the README's threat model): every width
-# with script on, each in a different mix of the other conditions, so each value of each
-# condition is met at least once and every width is met at both densities or schemes' neighbours.
+# with script on, each value of each condition met at least once. High density goes with the
+# phone and tablet widths (the devices that have it; a 1920 px screen at 2x costs four times the
+# pixels to paint, see the README's performance notes).
 CONDITIONS = (
     Condition(1280, 800, "light", 1, "screen", True),
-    Condition(390, 844, "light", 1, "screen", True),
-    Condition(768, 1024, "light", 1, "print", True),
+    Condition(390, 844, "dark", 2, "screen", True),
     Condition(768, 1024, "dark", 2, "screen", True, "above"),
-    Condition(1920, 1080, "dark", 2, "screen", True, "notice"),
+    Condition(1920, 1080, "light", 1, "screen", True, "notice"),
+    Condition(768, 1024, "light", 1, "print", True),
     Condition(1280, 800, "light", 1, "screen", False),
 )
 REPORT_CONDITION = CONDITIONS[0]  # the full-page screenshot saved for reviewers
@@ -224,7 +226,9 @@ def check_in_browser(
         except PlaywrightError as exc:
             raise InputError(executable, None, f"Chromium did not start: {_first_line(exc)}") from None
         try:
-            agent = browser.new_page().evaluate("navigator.userAgent").replace("HeadlessChrome", "Chrome")
+            # What Chromium on Linux sends, without "Headless": a page cannot tell the check from a reader.
+            agent = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                     f"Chrome/{browser.version.split('.')[0]}.0.0.0 Safari/537.36")
             tab = _Tab(browser, config, allowed, agent)
             for page in pages:
                 shot = screenshot_path(config, page)
@@ -256,16 +260,18 @@ def _where(labels: list[str]) -> str:
 
 
 class _Tab:
-    """One browser context and its tab, serving ``output/`` by route. The conditions are set
-    through a DevTools session of our own (viewport, density, media, script), so one tab and one
-    renderer (its fonts loaded once) serve them all: a page is loaded once with script on and
-    once with it off."""
+    """One browser context serving ``output/`` by route, with two tabs: one runs the page's
+    scripts (its clock faked), one has script off. The conditions are set through DevTools
+    sessions of our own (viewport, density, media), so one renderer, its fonts loaded once,
+    serves them all; the script-off tab loads while the other is measured."""
 
     def __init__(self, browser: Any, config: Config, allowed: dict[str, Path], agent: str) -> None:
         first = CONDITIONS[0]
         self.output = config.output_dir.resolve()
         self.allowed = allowed
         self.unloadable: list[str] = []
+        self.served: list[Path] = []  # files served to the page being checked
+        self.scripted: dict[Path, bool] = {}  # file -> whether it could make script on and off differ
         self.painted: dict[tuple[bytes, int, str], list[str]] = {}  # see _measure
         self.context: BrowserContext = browser.new_context(
             viewport={"width": first.width, "height": first.height}, device_scale_factor=first.density,
@@ -276,117 +282,105 @@ class _Tab:
         # Page time stands still but for run_for: nothing a page schedules runs while it is measured.
         self.context.clock.install(time=CLOCK_START)
         self.context.clock.pause_at(CLOCK_START + 1)
-        self.tab: Tab = self.context.new_page()
-        self.tab.set_default_timeout(30_000)
-        self.cdp: CDPSession = self.context.new_cdp_session(self.tab)
+        self.lanes: dict[bool, _Lane] = {}  # script on / off; the second opened when a page needs it
+
+    def lane(self, script: bool) -> _Lane:
+        if script not in self.lanes:
+            self.lanes[script] = _Lane(self.context, script)
+        return self.lanes[script]
 
     def _serve(self, route: Route) -> None:
         url = route.request.url
         if url.startswith(ORIGIN):
             path = (self.output / unquote(urlsplit(url).path).lstrip("/")).resolve()
             if path.is_relative_to(self.output) and path.is_file():
+                self.served.append(path)
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                route.fulfill(status=200, body=path.read_bytes(), content_type=kind)
+                route.fulfill(status=200, path=path, content_type=kind)  # the driver reads the file
             else:
                 route.fulfill(status=404, body=b"", content_type="text/plain")
         elif url in self.allowed:
+            self.served.append(self.allowed[url])
             route.fulfill(path=self.allowed[url])
         else:
             self.unloadable.append(url)
             route.abort("blockedbyclient")
 
+    def _scripted(self, path: Path) -> bool:
+        """Whether a served file could render differently with script off: a script, <noscript>,
+        the ``scripting`` media feature, an event handler attribute, a frame (its own scripts)."""
+        if path not in self.scripted:
+            text = path.read_bytes().decode("utf-8", "replace").lower() if path.suffix in _TEXT_FILES else ""
+            self.scripted[path] = bool(_SCRIPTED.search(text))
+        return self.scripted[path]
+
     def _refuse_socket(self, socket: Any) -> None:
         self.unloadable.append(socket.url)
         socket.close()
 
-    def _world(self) -> int:
-        """An isolated world in the page's main frame, with the probe installed."""
-        frame = self.cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
-        world = self.cdp.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": "l10n-gate"})
-        context = world["executionContextId"]
-        self._call(context, PROBE)
-        return context
-
-    def _call(self, context: int, expression: str) -> Any:
-        answer = self.cdp.send("Runtime.evaluate", {"expression": expression, "contextId": context,
-                                                    "awaitPromise": True, "returnByValue": True})
-        if "exceptionDetails" in answer:
-            details = answer["exceptionDetails"]
-            text = details.get("exception", {}).get("description") or details.get("text", "")
-            raise _ProbeError(text.splitlines()[0] if text else "the probe failed")
-        return answer["result"].get("value")
-
-    def _emulate(self, condition: Condition) -> None:
-        self.cdp.send("Emulation.setDeviceMetricsOverride", {
-            "width": condition.width, "height": condition.height, "deviceScaleFactor": condition.density,
-            "mobile": False})
-        self.cdp.send("Emulation.setEmulatedMedia", {
-            "media": condition.media, "features": [{"name": "prefers-color-scheme", "value": condition.scheme}]})
-
-    def _shot(self, clip: dict[str, float]) -> bytes:
-        import base64
-
-        data = self.cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True,
-                                                        "clip": {**clip, "scale": 1}})["data"]
-        return base64.b64decode(data)
-
     def check(self, page: BuiltPage, shot: Path | None) -> list[tuple[str, list[str]]]:
-        """Load ``page`` with script on, then off, and measure it under every condition."""
+        """Load ``page`` with script on and off and measure it under every condition."""
         from playwright.sync_api import Error as PlaywrightError
 
         self.unloadable.clear()
+        self.served.clear()
         self.painted.clear()
         url = ORIGIN + page.path.resolve().relative_to(self.output).as_posix()
         results: list[tuple[str, list[str]]] = []
         for script in (True, False):
             conditions = [c for c in CONDITIONS if c.script == script]
-            self.cdp.send("Emulation.setScriptExecutionDisabled", {"value": not script})
-            self.cdp.send("Emulation.clearDeviceMetricsOverride")
-            self.cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 0, "y": 0})
-            self._emulate(conditions[0])
-            self.tab.goto(url, wait_until="load")
-            if script:
-                self.context.clock.run_for(PAGE_TIME_MS)
+            if not script and not self.unloadable and not any(self._scripted(path) for path in self.served):
+                # Nothing in the page or its styles depends on script: it renders as it did with
+                # script on, where the same condition (script aside) was measured.
+                twins = dict(results)
+                for condition in conditions:
+                    twin = replace(condition, script=True)
+                    results.append((condition.label, twins.get(twin.label, [])))
+                continue
+            lane = self.lane(script)
             try:
-                world = self._world()
+                lane.start(url, conditions[0])
+                lane.tab.wait_for_load_state("load")
+                if lane.script:
+                    self.context.clock.run_for(PAGE_TIME_MS)
+                world = lane.world()
             except (PlaywrightError, _ProbeError) as exc:
                 results.append((conditions[0].label, [f"the check could not run in the page: {_first_line(exc)}"]))
                 continue
             for condition in conditions:
                 try:
-                    results.append((condition.label, self._measure(world, condition, page,
+                    results.append((condition.label, self._measure(lane, world, condition, page,
                                                                    shot if condition == REPORT_CONDITION else None)))
                 except _ProbeError as exc:
                     results.append((condition.label, [f"the check could not run in the page: {exc}"]))
-        self.cdp.send("Emulation.setScriptExecutionDisabled", {"value": False})
         if self.unloadable:
             results.append(("", [
                 f"the page loads {url}, which the check cannot load: allow it in [tool.l10n] browser_allow "
                 f"with a local copy, or serve it from output/" for url in dict.fromkeys(self.unloadable)]))
         return results
 
-    def _measure(self, world: int, condition: Condition, page: BuiltPage, shot: Path | None) -> list[str]:
-        self._emulate(condition)
+    def _measure(self, lane: _Lane, world: int, condition: Condition, page: BuiltPage, shot: Path | None) -> list[str]:
+        lane.emulate(condition)
         if shot is not None:
-            self._call(world, "l10nGate.settle()")
-            height = self._call(world, "document.documentElement.scrollHeight")
+            height = lane.call(world, "l10nGate.settle().then(() => document.documentElement.scrollHeight)")
             full = {"x": 0, "y": 0, "width": condition.width, "height": max(condition.height, min(height, 16_000))}
             import base64
 
-            data = self.cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True,
+            data = lane.cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True,
                                                             "clip": {**full, "scale": 1},
                                                             "captureBeyondViewport": True})["data"]
             write_bytes_atomic(shot, base64.b64decode(data))
-            self._emulate(condition)
+            lane.emulate(condition, again=True)
         if page.expected is None:
             return ["the page is in output/ but its disclaimer has no approved translation to compare with"]
         arguments = json.dumps({"expected": page.expected, "minFont": MIN_FONT_PX, "hoverAbove": condition.hover == "above"})
-        seen = self._call(world, f"l10nGate.measure({arguments})")
+        seen = lane.call(world, f"l10nGate.measure({arguments})")
         endless = seen["endless"]
         if condition.hover and "hover" in seen:
             x, y = seen["hover"]
-            self.cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
-            seen = self._call(world, f"l10nGate.measure({arguments})")
+            lane.cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
+            lane.hovered = True
+            seen = lane.call(world, f"l10nGate.measure({arguments})")
             endless += seen["endless"]
         problems = [f"an endless animation ({what}) keeps changing the notice" for what in dict.fromkeys(endless)]
         problems += seen["problems"]
@@ -397,21 +391,82 @@ class _Tab:
             return problems + ["the notice has no area on the screen"]
         clip = {"x": region["left"] + seen["scrollX"], "y": region["top"] + seen["scrollY"],
                 "width": region["right"] - region["left"], "height": region["bottom"] - region["top"]}
-        with_text = self._shot(clip)
+        with_text = lane.shot(clip)
         layout = {"region": region, "layout": seen["layout"], "scale": condition.density, "minContrast": MIN_CONTRAST}
         # The same pixels with the same glyph boxes (relative to the region) give the same answer:
         # the notice at 768, 1280 and 1920 px is usually drawn alike, script on or off.
         key = (hashlib.sha256(with_text).digest(), condition.density, _relative(layout))
         if key not in self.painted:
-            self._call(world, "l10nGate.conceal(true)")
+            lane.call(world, "l10nGate.conceal(true)")
             try:
-                without_text = self._shot(clip)
+                without_text = lane.shot(clip)
             except BaseException:
-                self._call(world, "l10nGate.conceal(false)")
+                lane.call(world, "l10nGate.conceal(false)")
                 raise
-            self.painted[key] = self._call(  # compare() first lifts the concealment
+            self.painted[key] = lane.call(  # compare() first lifts the concealment
                 world, f"l10nGate.compare({_b64(with_text)}, {_b64(without_text)}, {json.dumps(layout)})")["problems"]
         return problems + self.painted[key]
+
+
+_TEXT_FILES = {".html", ".htm", ".css", ".svg", ".xhtml", ".xml", ".js", ".mjs"}
+_SCRIPTED = re.compile(r"<script|<noscript|scripting|javascript:|<iframe|<frame|<object|<embed|<portal|\son[a-z]+\s*=")
+
+
+class _Lane:
+    """One tab of the context, script on or off, driven through its own DevTools session."""
+
+    def __init__(self, context: BrowserContext, script: bool) -> None:
+        self.script = script
+        self.tab: Tab = context.new_page()
+        self.tab.set_default_timeout(30_000)
+        self.cdp: CDPSession = context.new_cdp_session(self.tab)
+        self.cdp.send("Emulation.setScriptExecutionDisabled", {"value": not script})
+        self.emulated: Condition | None = None
+        self.hovered = False
+
+    def start(self, url: str, condition: Condition) -> None:
+        """Begin loading ``url`` under ``condition``, the pointer away from the notice."""
+        if self.hovered:
+            self.cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 0, "y": 0})
+            self.hovered = False
+        self.emulate(condition)
+        self.tab.goto(url, wait_until="commit")
+
+    def world(self) -> int:
+        """An isolated world in the page's main frame, with the probe installed."""
+        frame = self.cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
+        world = self.cdp.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": "l10n-gate"})
+        context = world["executionContextId"]
+        self.call(context, PROBE)
+        return context
+
+    def call(self, context: int, expression: str) -> Any:
+        answer = self.cdp.send("Runtime.evaluate", {"expression": expression, "contextId": context,
+                                                    "awaitPromise": True, "returnByValue": True})
+        if "exceptionDetails" in answer:
+            details = answer["exceptionDetails"]
+            text = details.get("exception", {}).get("description") or details.get("text", "")
+            raise _ProbeError(text.splitlines()[0] if text else "the probe failed")
+        return answer["result"].get("value")
+
+    def emulate(self, condition: Condition, again: bool = False) -> None:
+        last = self.emulated
+        if again or last is None or (last.width, last.height, last.density) != (
+                condition.width, condition.height, condition.density):
+            self.cdp.send("Emulation.setDeviceMetricsOverride", {
+                "width": condition.width, "height": condition.height, "deviceScaleFactor": condition.density,
+                "mobile": False})
+        if again or last is None or (last.media, last.scheme) != (condition.media, condition.scheme):
+            self.cdp.send("Emulation.setEmulatedMedia", {
+                "media": condition.media, "features": [{"name": "prefers-color-scheme", "value": condition.scheme}]})
+        self.emulated = condition
+
+    def shot(self, clip: dict[str, float]) -> bytes:
+        import base64
+
+        data = self.cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True,
+                                                        "clip": {**clip, "scale": 1}})["data"]
+        return base64.b64decode(data)
 
 
 class _ProbeError(Exception):

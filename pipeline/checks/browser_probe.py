@@ -104,16 +104,20 @@ function glyphs(aside, lang) {
 const canvas = document.createElement('canvas');
 const pen = canvas.getContext('2d', {willReadFrequently: true});
 
+let penFor = null;
 function fontOf(el) {
+  if (penFor === el) return;
   const style = getComputedStyle(el);
   pen.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
   pen.letterSpacing = '0px';
   pen.wordSpacing = '0px';
+  penFor = el;
 }
 
 // Everything but the pixels: text, size, order and overlap of the glyph boxes, where to look.
 async function measure({expected, minFont, hoverAbove}) {
   const endless = await settle();
+  penFor = null;
   const aside = notice();
   if (typeof aside === 'number') {
     return {endless, problems: [aside ? `the page has ${aside} notices (aside.disclaimer); expected exactly one`
