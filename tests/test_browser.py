@@ -86,7 +86,7 @@ BROKEN = [
     ("clipped", ":lang(ko) .clipped { overflow: hidden; height: 0; }",
      "the notice's text is not painted (covered, transparent, filtered or clipped)"),
     ("too-wide-for-a-phone", ":lang(ko) .too-wide-for-a-phone .disclaimer { min-width: 600px; }",
-     "at 390px light 1x screen, JS on, after 10 s: the notice sticks out of the page"),
+     "at 390px dark 2x screen, JS on, after 10 s: the notice sticks out of the page"),
 ]
 # Text over an image used to fail as "cannot be verified"; the painted pixels verify it now:
 # dark text over a plain white image passes, over a striped one it fails on contrast.
@@ -165,7 +165,7 @@ def test_text_report_groups_by_locale_with_path_and_line(tiny: Path, tmp_path: P
     assert result.code == 1
     assert result.stdout.startswith(
         "[ko]\n  output/ko/first-visit.html:1: error: disclaimer-browser (disclaimer): "
-        "at 1280px light 1x screen, JS on, after 10 s / 390px light 1x screen, JS on, after 10 s / "
+        "at 1280px light 1x screen, JS on, after 10 s / 390px dark 2x screen, JS on, after 10 s / "
     )
     first = result.stdout.splitlines()[1]
     assert first.endswith(" / 1280px light 1x screen, JS off: the notice's text is 8 px (aside.disclaimer), below 12 px")
