@@ -373,15 +373,14 @@ class _Tab:
             lane.emulate(condition, again=True)
         if page.expected is None:
             return ["the page is in output/ but its disclaimer has no approved translation to compare with"]
-        arguments = json.dumps({"expected": page.expected, "minFont": MIN_FONT_PX, "hoverAbove": condition.hover == "above"})
+        if condition.hover:
+            point = lane.call(world, f"l10nGate.locate({json.dumps({'hoverAbove': condition.hover == 'above'})})")
+            if point:
+                lane.cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": point[0], "y": point[1]})
+                lane.hovered = True
+        arguments = json.dumps({"expected": page.expected, "minFont": MIN_FONT_PX})
         seen = lane.call(world, f"l10nGate.measure({arguments})")
         endless = seen["endless"]
-        if condition.hover and "hover" in seen:
-            x, y = seen["hover"]
-            lane.cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
-            lane.hovered = True
-            seen = lane.call(world, f"l10nGate.measure({arguments})")
-            endless += seen["endless"]
         problems = [f"an endless animation ({what}) keeps changing the notice" for what in dict.fromkeys(endless)]
         problems += seen["problems"]
         if "region" not in seen:

@@ -2,9 +2,10 @@
 
 An isolated world shares the page's DOM but none of its JavaScript: a page script cannot
 replace ``innerText``, ``getClientRects`` or the canvas the probe measures with. The probe
-installs ``globalThis.l10nGate`` in that world; ``browser.py`` calls its four functions:
+installs ``globalThis.l10nGate`` in that world; ``browser.py`` calls its functions:
 
 - ``settle()``: fonts loaded, every finite animation and transition at its end;
+- ``locate(args)``: where the pointer goes to hover the notice or its ancestors;
 - ``measure(args)``: the notice's text, size, the reading order of its glyph boxes, and the
   region to photograph, with the notice centred in the viewport;
 - ``conceal(on)``: paint the notice's own text transparent (a CSS highlight: no DOM change, no
@@ -114,8 +115,23 @@ function fontOf(el) {
   penFor = el;
 }
 
+// Where to put the pointer: on the notice's centre, or just above it (on its ancestors only),
+// with the notice centred in the viewport as measure() leaves it.
+async function locate({hoverAbove}) {
+  await settle();
+  const aside = notice();
+  if (typeof aside === 'number') return null;
+  const width = document.documentElement.clientWidth;
+  const height = window.innerHeight;
+  let box = aside.getBoundingClientRect();
+  window.scrollTo({left: 0, top: window.scrollY + box.top + box.height / 2 - height / 2, behavior: 'instant'});
+  box = aside.getBoundingClientRect();
+  const x = Math.min(width - 1, Math.max(0, box.left + box.width / 2));
+  return hoverAbove ? [x, Math.max(0, box.top - 3)] : [x, Math.min(height - 1, Math.max(0, box.top + box.height / 2))];
+}
+
 // Everything but the pixels: text, size, order and overlap of the glyph boxes, where to look.
-async function measure({expected, minFont, hoverAbove}) {
+async function measure({expected, minFont}) {
   const endless = await settle();
   penFor = null;
   const aside = notice();
@@ -233,12 +249,9 @@ async function measure({expected, minFont, hoverAbove}) {
     right: Math.min(width, Math.ceil(Math.max(right, box.right))),
     bottom: Math.min(height, Math.ceil(Math.max(bottom, box.bottom))),
   };
-  const hover = hoverAbove
-    ? [Math.min(width - 1, Math.max(0, box.left + box.width / 2)), Math.max(0, box.top - 3)]
-    : [Math.min(width - 1, Math.max(0, box.left + box.width / 2)), Math.min(height - 1, Math.max(0, box.top + box.height / 2))];
   const layout = laidOut.map((w) => ({text: w.text, rects: w.rects, strong: w.strong,
                                       graphemes: w.graphemes.map((g) => ({text: g.text, rects: g.rects}))}));
-  return {endless, problems, region, hover, layout, scrollX: window.scrollX, scrollY: window.scrollY};
+  return {endless, problems, region, layout, scrollX: window.scrollX, scrollY: window.scrollY};
 }
 
 async function pixels(base64) {
@@ -361,7 +374,7 @@ async function compare(withText, withoutText, {region, layout, scale, minContras
   return {problems, contrast: worst ? worst[0] : null};
 }
 
-globalThis.l10nGate = {settle, measure, conceal, compare};
+globalThis.l10nGate = {settle, locate, measure, conceal, compare};
 return true;
 })()
 """
