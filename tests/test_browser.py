@@ -121,7 +121,8 @@ def broken(tiny: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
     assert CASE_TEMPLATE.count("{{ page.slug }}\">") == 1 and BANNER in CASE_TEMPLATE
     (root / "templates").mkdir()
     (root / "templates" / "page.html").write_text(CASE_TEMPLATE, encoding="utf-8")
-    (root / "templates" / "style.css").write_text(STYLE + "\n".join(css for _, css, _ in BROKEN + PASSING), encoding="utf-8")
+    css = "\n".join(css for _, css, _ in BROKEN + PASSING)
+    (root / "templates" / "style.css").write_text(STYLE + css, encoding="utf-8")
     assert l10n(root, "update").code == 0  # the new pages share every message with first-visit
     build = l10n(root, "build")
     assert build.code == 0, build.output  # the HTML gate sees nothing wrong: every page is published
@@ -168,7 +169,8 @@ def test_text_report_groups_by_locale_with_path_and_line(tiny: Path, tmp_path: P
         "at 1280px light 1x screen, JS on, after 10 s / 390px dark 2x screen, JS on, after 10 s / "
     )
     first = result.stdout.splitlines()[1]
-    assert first.endswith(" / 1280px light 1x screen, JS off: the notice's text is 8 px (aside.disclaimer), below 12 px")
+    assert first.endswith(" / 1280px light 1x screen, JS off: "
+                          "the notice's text is 8 px (aside.disclaimer), below 12 px")
     assert "1 rendered pages checked, 1 in Chromium" in result.stdout
 
 

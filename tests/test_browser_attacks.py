@@ -96,7 +96,8 @@ ATTACKS = [
     ("external-stylesheet", "", f'<link rel="stylesheet" href="{EXTERNAL}">',
      [f"the page loads {EXTERNAL}, which the check cannot load"]),
     ("noisy-background",
-     ":lang(ko) .noisy-background .disclaimer { background: repeating-linear-gradient(90deg, #000 0 2px, #fff 2px 4px); }",
+     ":lang(ko) .noisy-background .disclaimer {"
+     " background: repeating-linear-gradient(90deg, #000 0 2px, #fff 2px 4px); }",
      "", ["contrast is", "below 4.5:1"]),
 ]
 
@@ -131,7 +132,8 @@ def site(root: Path, pyproject: str, slugs: list[str], css: str, head: dict[str,
     (root / "source").mkdir(parents=True)
     (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     for slug in slugs:
-        (root / "source" / f"{slug}.md").write_text(PAGE.replace("slug: first-visit", f"slug: {slug}"), encoding="utf-8")
+        text = PAGE.replace("slug: first-visit", f"slug: {slug}")
+        (root / "source" / f"{slug}.md").write_text(text, encoding="utf-8")
     heads = "".join(f'{{% if tag == "ko" and page.slug == "{slug}" %}}{html}{{% endif %}}\n'
                     for slug, html in head.items() if html)
     template = CASE_TEMPLATE.replace("{% block meta %}\n", "{% block meta %}\n" + heads, 1)

@@ -200,8 +200,9 @@ def check_in_browser(
     """Show every built page in Chromium under every condition of ``CONDITIONS``; report what
     keeps a reader from reading the notice.
 
-    One browser for the whole run and one tab per (density, script) pair, the viewport and
-    media changed between conditions: launching and loading are the slow parts."""
+    One browser and one context for the whole run, each page loaded once with script on (and
+    once off when it has anything script-related), the conditions switched in place: launching,
+    loading and painting are the slow parts."""
     executable = chromium or chromium_executable(config)
     allowed = allowed_resources(config)
     pages = built_pages(config, locales)
@@ -477,7 +478,8 @@ def _relative(layout: dict[str, Any]) -> str:
     left, top = layout["region"]["left"], layout["region"]["top"]
 
     def moved(rects: list[list[float]]) -> list[list[float]]:
-        return [[round(r[0] - left, 2), round(r[1] - top, 2), round(r[2] - left, 2), round(r[3] - top, 2)] for r in rects]
+        return [[round(r[0] - left, 2), round(r[1] - top, 2), round(r[2] - left, 2), round(r[3] - top, 2)]
+                for r in rects]
 
     words = [[w["text"], moved(w["rects"]), [[g["text"], moved(g["rects"])] for g in w["graphemes"]]]
              for w in layout["layout"]]

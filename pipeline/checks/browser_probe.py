@@ -95,7 +95,8 @@ function glyphs(aside, lang) {
       range.setStart(node, word.index);
       range.setEnd(node, word.index + word.segment.length);
       const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
-      found.push({text: word.segment, node, graphemes: parts, rects: rects.map((r) => [r.left, r.top, r.right, r.bottom]),
+      found.push({text: word.segment, node, graphemes: parts,
+                  rects: rects.map((r) => [r.left, r.top, r.right, r.bottom]),
                   rtl: RTL.test(word.segment), strong: STRONG.test(word.segment)});
     }
   }
@@ -137,7 +138,7 @@ async function measure({expected, minFont}) {
   const aside = notice();
   if (typeof aside === 'number') {
     return {endless, problems: [aside ? `the page has ${aside} notices (aside.disclaimer); expected exactly one`
-                             : 'the notice (aside.disclaimer) is not in the page: a script or the template removed it']};
+      : 'the notice (aside.disclaimer) is not in the page: a script or the template removed it']};
   }
   const problems = [];
   const result = {endless, problems};
@@ -148,7 +149,8 @@ async function measure({expected, minFont}) {
     while (same < shown.length && shown[same] === wanted[same]) same++;
     const from = Math.max(0, same - 20);
     const part = (text) => (from ? '...' : '') + text.slice(from, same + 40) + (text.length > same + 40 ? '...' : '');
-    problems.push(`the notice reads ${JSON.stringify(part(shown))} where the approved text reads ${JSON.stringify(part(wanted))}`);
+    problems.push(`the notice reads ${JSON.stringify(part(shown))}`
+      + ` where the approved text reads ${JSON.stringify(part(wanted))}`);
   }
   if (!aside.checkVisibility({opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true})) {
     problems.push('the notice is not rendered (display, visibility, opacity or content-visibility hides it)');
@@ -169,19 +171,23 @@ async function measure({expected, minFont}) {
   const laidOut = words.filter((w) => w.rects.length);
   if (laidOut.length < words.length) {
     const missing = words.filter((w) => !w.rects.length).map((w) => w.text);
-    problems.push(`${missing.length} of the notice's ${words.length} words are not laid out (${quote(missing.join(' '))})`);
+    problems.push(`${missing.length} of the notice's ${words.length} words are not laid out`
+      + ` (${quote(missing.join(' '))})`);
   }
   // Within the page horizontally: a reader scrolls down, not sideways.
   const xs = laidOut.flatMap((w) => w.rects.flatMap((r) => [r[0], r[2]]));
   const ys = laidOut.flatMap((w) => w.rects.flatMap((r) => [r[1], r[3]]));
   const left = Math.min(...xs), right = Math.max(...xs), top = Math.min(...ys), bottom = Math.max(...ys);
   if (right <= 0 || left >= width) {
-    problems.push(`the notice is off-screen: its text spans ${round(left)}..${round(right)} px, the page is 0..${width} px wide`);
+    problems.push(`the notice is off-screen: its text spans ${round(left)}..${round(right)} px,`
+      + ` the page is 0..${width} px wide`);
   } else if (left < -1 || right > width + 1) {
-    problems.push(`the notice sticks out of the page: its text spans ${round(left)}..${round(right)} px, the page is 0..${width} px wide`);
+    problems.push(`the notice sticks out of the page: its text spans ${round(left)}..${round(right)} px,`
+      + ` the page is 0..${width} px wide`);
   }
   if (bottom - top > height - 16) {
-    problems.push(`the notice's text is ${round(bottom - top)} px tall, more than the ${height} px screen: it cannot be checked`);
+    problems.push(`the notice's text is ${round(bottom - top)} px tall, more than the ${height} px screen:`
+      + ' it cannot be checked');
   }
   if (window.scrollY + top < 0) problems.push('the notice is above the top of the page, where no one can scroll');
 
@@ -209,9 +215,12 @@ async function measure({expected, minFont}) {
       squeezed = [word.text, drawn / natural];
     }
   }
-  if (reversed) problems.push(`the notice's letters are not in reading order (the word ${quote(reversed)} is drawn backwards)`);
+  if (reversed) {
+    problems.push(`the notice's letters are not in reading order (the word ${quote(reversed)} is drawn backwards)`);
+  }
   if (squeezed) {
-    problems.push(`the notice's letters overlap: ${quote(squeezed[0])} is drawn ${Math.round(squeezed[1] * 100)}% as wide as its font sets it`);
+    problems.push(`the notice's letters overlap: ${quote(squeezed[0])} is drawn ${Math.round(squeezed[1] * 100)}%`
+      + ' as wide as its font sets it');
   }
 
   // Size as drawn: the computed font size times the vertical scale of the glyph boxes (transforms,
@@ -224,7 +233,8 @@ async function measure({expected, minFont}) {
     const size = px(getComputedStyle(p).fontSize);
     weights.set(size, (weights.get(size) || 0) + length);
   }
-  const bodySize = weights.size ? [...weights].sort((a, b) => b[1] - a[1])[0][0] : px(getComputedStyle(document.body).fontSize);
+  const bodySize = weights.size ? [...weights].sort((a, b) => b[1] - a[1])[0][0]
+    : px(getComputedStyle(document.body).fontSize);
   let smallest = null;
   for (const word of laidOut) {
     if (!word.strong) continue;
@@ -239,7 +249,8 @@ async function measure({expected, minFont}) {
   if (smallest && smallest[0] < minFont - 0.05) {
     problems.push(`the notice's text is ${round(smallest[0])} px (${name(smallest[1])}), below ${minFont} px`);
   } else if (smallest && smallest[0] < bodySize - 0.05) {
-    problems.push(`the notice's text is ${round(smallest[0])} px (${name(smallest[1])}), smaller than the body text (${round(bodySize)} px)`);
+    problems.push(`the notice's text is ${round(smallest[0])} px (${name(smallest[1])}),`
+      + ` smaller than the body text (${round(bodySize)} px)`);
   }
 
   // The region to photograph: the text's boxes and the notice's own box, within the viewport.
@@ -277,7 +288,9 @@ async function compare(withText, withoutText, {region, layout, scale, minContras
   conceal(false);
   const [a, b] = [await pixels(withText), await pixels(withoutText)];
   const problems = [];
-  if (a.width !== b.width || a.height !== b.height) return {problems: ['the notice changed size while it was measured']};
+  if (a.width !== b.width || a.height !== b.height) {
+    return {problems: ['the notice changed size while it was measured']};
+  }
   const {width, height} = a;
   // ink[y][x] = 1 where the text's paint shows; an integral image answers "any ink in this box".
   const ink = new Uint8Array(width * height);
@@ -294,8 +307,10 @@ async function compare(withText, withoutText, {region, layout, scale, minContras
     }
   }
   const box = (r) => {  // a CSS-pixel viewport rect -> device-pixel bounds in the screenshot
-    const x0 = Math.max(0, Math.floor((r[0] - region.left) * scale)), y0 = Math.max(0, Math.floor((r[1] - region.top) * scale));
-    const x1 = Math.min(width, Math.ceil((r[2] - region.left) * scale)), y1 = Math.min(height, Math.ceil((r[3] - region.top) * scale));
+    const x0 = Math.max(0, Math.floor((r[0] - region.left) * scale));
+    const y0 = Math.max(0, Math.floor((r[1] - region.top) * scale));
+    const x1 = Math.min(width, Math.ceil((r[2] - region.left) * scale));
+    const y1 = Math.min(height, Math.ceil((r[3] - region.top) * scale));
     return [x0, y0, Math.max(x0, x1), Math.max(y0, y1)];
   };
   const count = ([x0, y0, x1, y1]) => sums[y1 * (width + 1) + x1] - sums[y0 * (width + 1) + x1]
@@ -314,7 +329,8 @@ async function compare(withText, withoutText, {region, layout, scale, minContras
   }
   if (unpainted.length) {
     problems.push(blank >= graphemes ? "the notice's text is not painted (covered, transparent, filtered or clipped)"
-      : `part of the notice's text is not painted (covered, transparent, filtered or clipped): ${quote(unpainted.join(' '))}`);
+      : "part of the notice's text is not painted (covered, transparent, filtered or clipped): "
+        + quote(unpainted.join(' ')));
     return {problems};
   }
   // Contrast per word: its ink colour (the pixel that differs most from what is behind it, at the
