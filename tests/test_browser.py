@@ -82,7 +82,7 @@ BROKEN = [
      (":lang(ko) .see-through-overlay { position: relative; }"
       " :lang(ko) .see-through-overlay::after { content: ''; position: absolute; inset: 0;"
       " background: rgb(255 255 255 / 0.9); pointer-events: none; }"),
-     "the notice's text is not painted (covered"),
+     "the notice's contrast is 1."),
     ("clipped", ":lang(ko) .clipped { overflow: hidden; height: 0; }",
      "the notice's text is not painted (covered, transparent, filtered or clipped)"),
     ("too-wide-for-a-phone", ":lang(ko) .too-wide-for-a-phone .disclaimer { min-width: 600px; }",

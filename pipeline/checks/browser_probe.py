@@ -281,7 +281,7 @@ const LINEAR = Array.from({length: 256}, (_, v) => linear(v));
 const luminance = (d, i) => 0.2126 * LINEAR[d[i]] + 0.7152 * LINEAR[d[i + 1]] + 0.0722 * LINEAR[d[i + 2]];
 const ratio = (a, b) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 const hex = (d, i) => '#' + [d[i], d[i + 1], d[i + 2]].map((v) => v.toString(16).padStart(2, '0')).join('');
-const INK = 24;  // a channel that changes by more than this when the text is made transparent is the text's paint
+const INK = 4;  // a channel that changes by more than this when the text is made transparent is the text's paint
 
 // The two screenshots of one region: which glyphs are painted, and their contrast.
 async function compare(withText, withoutText, {region, layout, scale, minContrast}) {
