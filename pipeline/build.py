@@ -17,7 +17,7 @@ import json
 import os
 import pickle
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -46,6 +46,7 @@ class PageOutcome:
     reasons: tuple[str, ...] = ()
     gate_withheld: bool = False  # withheld by the disclaimer gate (an error), not only the threshold
     fallbacks: int = 0  # blocks shown in English
+    outdated: tuple[str, ...] = ()  # entries approved for the previous English (``file:line``)
 
 
 @dataclass(frozen=True)
@@ -62,35 +63,29 @@ class BuildResult:
         return [o for o in self.outcomes if o.gate_withheld]
 
 
-def is_approved(entry) -> bool:  # noqa: ANN001 - kept importable from here; see catalogs.is_approved
-    from .catalogs import is_approved as approved
-
-    return approved(entry)
-
-
 def _digest(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _code_digest(config: Config) -> str:
-    """Everything that shapes every page: our code, the templates, the config."""
+    """Everything that shapes every page: our code (every module of the package, and the
+    versions of the libraries that shape output: ``code_version``), the templates, the config."""
+    from .catalogs import code_version
     from .theme import STYLESHEET, TEMPLATE_NAMES, template_source
 
-    package = Path(__file__).parent
-    code = [p.read_bytes().hex() for p in sorted(package.glob("*.py"))]
     templates = [template_source(config, name)[0] for name in (*TEMPLATE_NAMES, STYLESHEET)]
     settings = (config.source_locale, config.locales, config.base_url, config.publish_threshold, config.translatable_keys)
-    return _digest(hashlib.sha256("".join(code).encode()).hexdigest(), templates, settings)
+    return _digest(code_version(), templates, settings)
 
 
-def _draft_lookup(state: LocaleState) -> Lookup:
-    """Drafts show every non-empty translation, fuzzy machine translations included."""
-    drafts = {
-        (e.msgctxt, e.msgid): e.msgstr
-        for e in (state.catalog if state.exists else [])
-        if not e.obsolete and not e.msgid_plural and e.msgstr
-    }
-    return _Table(drafts)
+def _draft_lookup(state: LocaleState) -> tuple[Lookup, frozenset]:
+    """Drafts show every non-empty translation, fuzzy machine translations included; with the
+    keys of the unreviewed machine translations among them (their blocks are marked)."""
+    from .catalogs import is_machine_draft
+
+    entries = [e for e in (state.catalog if state.exists else []) if not e.obsolete and not e.msgid_plural and e.msgstr]
+    machine = frozenset((e.msgctxt, e.msgid) for e in entries if is_machine_draft(e))
+    return _Table({(e.msgctxt, e.msgid): e.msgstr for e in entries}), machine
 
 
 class _Table:
@@ -187,12 +182,11 @@ def _stat(path: Path) -> tuple[int, int]:
 
 def _outcome(page: Page, locale: str, state: LocaleState, threshold: float) -> PageOutcome:
     verdict = state.verdict(page)
+    outdated = state.outdated_entries(page) if verdict.outdated else ()
     if verdict.publishable(threshold):
-        return PageOutcome(page.slug, locale, True, verdict.percent)
-    reasons = verdict.disclaimer_problems or (
-        f"{verdict.percent:.0f}% approved, below the publish threshold of {threshold:g}%",
-    )
-    return PageOutcome(page.slug, locale, False, verdict.percent, tuple(reasons), bool(verdict.disclaimer_problems))
+        return PageOutcome(page.slug, locale, True, verdict.percent, outdated=outdated)
+    return PageOutcome(page.slug, locale, False, verdict.percent, state.reasons(page, verdict, threshold),
+                       bool(verdict.disclaimer_problems), outdated=outdated)
 
 
 @dataclass
@@ -208,6 +202,31 @@ class _Site:
     code: str
     template_strings: dict[str, list[str]]
     drafts: bool
+    published: dict[str, list[str]]  # slug -> locales, before rendering: where page links lead
+    expected: frozenset[str]  # every file the build will write, for the link check
+    notices: dict[tuple[str, str], str]  # (slug, locale) -> the date its English changed, for the outdated notice
+    machine: dict[str, frozenset]  # drafts: per locale, the keys of unreviewed machine translations
+    variants: frozenset[str] = frozenset()  # language variants of assets in source/ (images/x.ko.svg)
+
+    def urls(self, page: Page, locale: str) -> dict[str, str]:
+        """The page's local references as URLs on its page in ``locale`` (an image's variant for
+        the locale, when there is one)."""
+        from .assets import localized
+
+        source_tag = html_tag(self.config.source_locale)
+        urls = {}
+        for link in page.links:
+            if link.page is None and self.variants:
+                link = replace(link, target=localized(link.target, locale, self.variants))
+            urls[link.url] = link.href(locale in self.published.get(link.page or "", ()), source_tag)
+        return urls
+
+    def image(self, page: Page, locale: str) -> str | None:
+        """The front matter image as the page in ``locale`` shows it."""
+        from .assets import localized
+
+        image = page.meta.get("image")
+        return localized(image, locale, self.variants) if isinstance(image, str) and image else None
 
     def key_of(self, page: Page) -> Callable[[str, list[str]], str]:
         """The manifest key of ``page`` in a locale, when published in ``locales``."""
@@ -217,8 +236,18 @@ class _Site:
         def key(loc: str, locales: list[str], found: list[str | None] | None = None) -> str:
             found = self.translations_of(page, loc) if found is None else found
             # NUL-separated (no PO string holds one); "=" marks a translation, "" its absence
-            parts = [source, loc, ",".join(locales), str(drafts), templates[loc]]
-            parts += ["" if text is None else "=" + text for text in found]
+            notice = self.notices.get((page.slug, loc), "")
+            parts = [source, loc, ",".join(locales), str(drafts), templates[loc], notice]
+            if page.links:  # a link to a page leads to it in this language or in English
+                parts.append(repr(sorted(self.urls(page, loc).items())))
+            if self.variants and (image := self.image(page, loc)) != page.meta.get("image"):
+                parts.append(image or "")  # this language's variant of the front matter image
+            machine = self.machine.get(loc)
+            if machine:  # drafts: "~" marks an unreviewed machine translation (its block is marked)
+                parts += ["" if text is None else ("~" if m.key in machine else "=") + text
+                          for m, text in zip(page.messages, found)]
+            else:
+                parts += ["" if text is None else "=" + text for text in found]
             return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
         return key
@@ -240,7 +269,7 @@ class _Site:
     ) -> tuple[dict[Path, bytes], int]:
         return _render_versions(
             page, locales, outcomes, self.renderer, self.translations, self.lookups, self.manifest, self.output,
-            self.key_of(page), self.drafts,
+            self.key_of(page), self.drafts, self, self.notices, self.machine,
         )
 
     def reuse(self, page: Page, locales: list[str], outcomes: dict[tuple[str, str], PageOutcome]) -> dict | None:
@@ -263,7 +292,8 @@ class _Site:
             self.manifest.record(relative, key, data)
             files[Path(relative)] = data
             previous = outcomes[(page.slug, locale)]
-            outcomes[(page.slug, locale)] = PageOutcome(page.slug, locale, True, previous.percent, (), False, fallbacks)
+            outcomes[(page.slug, locale)] = replace(previous, published=True, reasons=(), gate_withheld=False,
+                                                    fallbacks=fallbacks)
         return files
 
 
@@ -325,18 +355,22 @@ def plan_site(
     from .checks.project import in_parallel, share_strings, workers
     from .extract import template_messages
     from .render import CatalogTranslations, SiteRenderer, translations_from_mo
+    from .search import enabled as search_enabled
     from .theme import template_environment
 
-    renderer = SiteRenderer(config, template_environment(config))
+    renderer = SiteRenderer(config, template_environment(config), search=not drafts and search_enabled(config))
     source = config.source_locale
     mos = {loc: state.mo if state.mo is not None else compile_catalog(state.catalog, loc, state.error_keys)
            for loc, state in states.items() if state.exists}
     translations = {loc: CatalogTranslations(state.approved(), mos.get(loc)) for loc, state in states.items()}
     translations[source] = translations_from_mo(None)
     lookups: dict[str, Lookup | None] = {source: None}
+    machine: dict[str, frozenset] = {}
     for loc, state in states.items():
         if drafts:
-            lookups[loc] = _draft_lookup(state)
+            lookups[loc], machine[loc] = _draft_lookup(state)
+        elif config.outdated == "previous" and state.outdated():
+            lookups[loc] = _Table({**state.approved(), **state.outdated()})  # outdated blocks keep their translation
         else:
             approved = state.approved()
             lookups[loc] = _Table(approved)
@@ -360,13 +394,17 @@ def plan_site(
             )
         for loc in [source, *states]:
             if (page.slug, loc) in (withheld or {}):
-                previous = outcomes[(page.slug, loc)]
-                outcomes[(page.slug, loc)] = PageOutcome(page.slug, loc, False, previous.percent,
-                                                         withheld[(page.slug, loc)], True)
+                outcomes[(page.slug, loc)] = replace(outcomes[(page.slug, loc)], published=False,
+                                                     reasons=withheld[(page.slug, loc)], gate_withheld=True)
         published[page.slug] = [loc for loc in [source, *states] if outcomes[(page.slug, loc)].published]
 
+    notices = {} if drafts or config.outdated != "previous" else _outdated_notices(config, pages, outcomes)
+    from .assets import variants
+
+    available = variants(config)
     site = _Site(config, renderer, translations, lookups, manifest, output, _code_digest(config), template_strings,
-                 drafts)
+                 drafts, published, _expected_files(config, pages, published, drafts, available), notices, machine,
+                 available)
     # Pages the last build left as they should be are taken as they are, here; the others are
     # rendered, on every core when there are many (a worker is not worth it for a few).
     pending = []
@@ -412,6 +450,43 @@ def plan_site(
     return files, ordered, mos, rendered_count
 
 
+def _expected_files(config: Config, pages: list[Page], published: dict[str, list[str]], drafts: bool,
+                    variants: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Every file of the site as planned before rendering (pages, indexes, stylesheet, assets):
+    what a page's links may point at."""
+    from .theme import STYLESHEET
+
+    from .search import SCRIPT, UI_FILES, enabled
+
+    files = {"index.html", STYLESHEET} | ({"sitemap.xml"} if not drafts else set())
+    if not drafts and enabled(config):
+        files.update((SCRIPT, *UI_FILES))
+    for page in pages:
+        files.update(page.assets)
+        files.update(_variants_of(page, variants))
+        for locale in published[page.slug]:
+            files.update((f"{html_tag(locale)}/{page.slug}.html", f"{html_tag(locale)}/index.html"))
+    files.add(f"{html_tag(config.source_locale)}/index.html")
+    return frozenset(files)
+
+
+def _outdated_notices(config: Config, pages: list[Page], outcomes: dict[tuple[str, str], PageOutcome]
+                      ) -> dict[tuple[str, str], str]:
+    """(slug, locale) -> the date the English page changed, in the locale's words, for every
+    version shown with outdated translations."""
+    from babel.dates import format_date
+
+    from .history import source_changed
+
+    by_slug = {page.slug: page for page in pages}
+    shown = [(by_slug[slug], loc) for (slug, loc), outcome in outcomes.items()
+             if outcome.published and outcome.outdated]
+    if not shown:
+        return {}
+    changed = source_changed(config, sorted({page.path for page, _ in shown}))
+    return {(page.slug, loc): format_date(changed[page.path], format="long", locale=loc) for page, loc in shown}
+
+
 def _add_site_files(site: _Site, files: dict, pages: list[Page], published: dict[str, list[str]], states: dict) -> None:
     """The language indexes, the chooser, the sitemap, the stylesheet and the images. Indexes
     and the sitemap are keyed in the manifest like pages: a build that changed one page does not
@@ -440,16 +515,33 @@ def _add_site_files(site: _Site, files: dict, pages: list[Page], published: dict
         key = _digest(site.code, "index", locale, languages, entries, site.template_digests[locale], drafts)
         keyed(Path(html_tag(locale)) / "index.html", key, partial(
             renderer.index, locale, languages, entries, site.translations[locale], drafts))
-    files[Path("index.html")] = renderer.chooser(languages, drafts).encode("utf-8")
+    counts = {loc: sum(loc in published[p.slug] for p in pages) for loc in languages}
+    files[Path("index.html")] = renderer.chooser(languages, drafts, site.translations, counts).encode("utf-8")
     if not drafts:
         key = _digest(site.code, "sitemap", published, languages)
         keyed(Path("sitemap.xml"), key, partial(sitemap, config, published, languages))
     site_css = config.site_templates_dir / STYLESHEET
     files[Path(STYLESHEET)] = (site_css if site_css.is_file() else PACKAGE_TEMPLATES / STYLESHEET).read_bytes()
-    for page in pages:
-        image = page.meta.get("image")
-        if image:
-            files[Path(image)] = (config.source_dir / image).read_bytes()
+    if renderer.search:
+        from .search import SCRIPT
+
+        files[Path(SCRIPT)] = (PACKAGE_TEMPLATES / SCRIPT).read_bytes()
+    from .assets import read_source_file
+
+    for target in dict.fromkeys(target for page in pages for target in (*page.assets, *_variants_of(page, site.variants))):
+        files[Path(target)] = read_source_file(config, target)  # each file once, whoever shows it
+
+
+def _variants_of(page: Page, variants: frozenset[str]) -> list[str]:
+    """The language variants of the files ``page`` shows (``images/x.ko.svg`` of ``images/x.svg``)."""
+    if not variants:
+        return []
+    found = []
+    for target in page.assets:
+        stem, extension = os.path.splitext(target)
+        found += [v for v in variants if v.startswith(stem + ".") and v.endswith(extension)
+                  and v.count(".") == target.count(".") + 1]
+    return sorted(found)
 
 
 def _render_versions(
@@ -463,9 +555,14 @@ def _render_versions(
     output: Path,
     key_of: Callable[[str, list[str]], str],
     drafts: bool,
+    site: _Site,
+    notices: dict[tuple[str, str], str],
+    machine: dict[str, frozenset],
 ) -> tuple[dict[Path, bytes], int]:
-    """Render one page in each of ``locales`` and hold each to the HTML gate. A locale that fails
-    is withheld and the others are rendered again, so their switchers and alternates drop it."""
+    """Render one page in each of ``locales`` and hold each to the HTML gate and the link check.
+    A locale that fails is withheld and the others are rendered again, so their switchers and
+    alternates drop it."""
+    from .assets import missing_targets
     from .checks.gate import expected_disclaimer, page_problems
     from .source import DISCLAIMER_CONTEXT
 
@@ -482,18 +579,21 @@ def _render_versions(
             if data is None:
                 rendered += 1
                 lookup = lookups[locale]
-                html, fallbacks = renderer.page(page, locale, locales, translations[locale], lookup, drafts)
+                html, fallbacks = renderer.page(page, locale, locales, translations[locale], lookup, drafts,
+                                                site.urls(page, locale), image=site.image(page, locale),
+                                                outdated=notices.get((page.slug, locale)), machine=machine.get(locale))
                 disclaimer = page.fields["disclaimer"]
                 text = (lookup(DISCLAIMER_CONTEXT, disclaimer) if lookup else disclaimer) or disclaimer
                 problems = page_problems(html, expected_disclaimer(text))
+                problems += missing_targets(html, relative.as_posix(), site.expected.__contains__)
                 if problems:
                     # A failing source page means the templates hide the disclaimer: the page is
                     # withheld in every language.
                     for loc in list(locales) if locale == source else [locale]:
                         locales.remove(loc)
-                        outcomes[(page.slug, loc)] = PageOutcome(
-                            page.slug, loc, False, outcomes[(page.slug, loc)].percent,
-                            tuple(f"rendered page [{locale}]: {p}" for p in problems), True,
+                        outcomes[(page.slug, loc)] = replace(
+                            outcomes[(page.slug, loc)], published=False,
+                            reasons=tuple(f"rendered page [{locale}]: {p}" for p in problems), gate_withheld=True,
                         )
                     failed = True
                     break
@@ -503,7 +603,8 @@ def _render_versions(
             manifest.record(relative, key, data)
             files[relative] = data
             previous = outcomes[(page.slug, locale)]
-            outcomes[(page.slug, locale)] = PageOutcome(page.slug, locale, True, previous.percent, (), False, fallbacks)
+            outcomes[(page.slug, locale)] = replace(previous, published=True, reasons=(), gate_withheld=False,
+                                                    fallbacks=fallbacks)
         if not failed:
             return files, rendered
 
@@ -529,15 +630,19 @@ def build(
     ``withheld`` maps (slug, locale) to reasons found outside the catalogs (the browser gate):
     those versions are withheld like any that fail the gate."""
     output = config.root / DRAFTS_DIR if drafts else config.output_dir
-    if output.is_symlink():
-        raise OSError(f"{config.relative(output)} is a symbolic link; refusing to write through it")
+    refuse_links(config, output)
     fingerprint = _Fingerprint(config, output, drafts)
     if not withheld and (previous := fingerprint.unchanged()) is not None:
         return previous
 
     from .checks.project import pages_and_states
+    from .search import enabled as search_enabled
+
+    from .checks.claims import load_claims_for, withheld_by_source
 
     pages, states = pages_and_states(config, build=True)
+    # a prohibited claim in the English withholds the page in every language
+    withheld = {**withheld_by_source(config, pages, load_claims_for(config)), **(withheld or {})}
     files, outcomes, mos, rendered = plan_site(config, pages, states, output, drafts, fingerprint.last_output,
                                                withheld or {})
     try:
@@ -548,10 +653,65 @@ def build(
     except BaseException:
         _discard(files)
         raise
-    removed = _remove_stale(output, set(files))
-    result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), len(files), rendered)
+    total = len(files)
+    if drafts or not search_enabled(config):
+        removed = _remove_stale(output, set(files))
+    else:
+        from .search import existing
+
+        written, removed = _index_for_search(config, output, set(files), written)
+        total += len(existing(output))
+    if not drafts:
+        _save_published_record(config, pages, states, outcomes)
+    result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), total, rendered)
     fingerprint.save(result, [config.mo_path(loc) for loc in mos] if not drafts else [])
     return result
+
+
+def refuse_links(config: Config, output: Path) -> None:
+    """A symbolic link for ``output/`` or in it (a shared ``images/``) is bad input, before anything
+    is written: a build would write through it, or delete it as a file the site does not have."""
+    from .errors import InputError
+
+    advice = "output/ is generated: remove the link and build again"
+    if output.is_symlink():
+        raise InputError(os.path.relpath(output, config.root), None,
+                         f"is a symbolic link; nothing is written through it ({advice})")
+    if output.exists() and not output.is_dir():
+        raise InputError(os.path.relpath(output, config.root), None,
+                         f"is a file, not a folder ({advice.replace('link', 'file')})")
+    pending = [str(output)] if output.is_dir() else []
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    raise InputError(os.path.relpath(entry.path, config.root), None,
+                                     f"is a symbolic link inside the output folder; nothing is written through or "
+                                     f"deleted ({advice})")
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+
+
+def _save_published_record(config: Config, pages: list[Page], states: dict[str, LocaleState],
+                           outcomes: tuple[PageOutcome, ...]) -> None:
+    """Remember which translations this build published (with those the last builds published
+    that can still matter): an entry whose English changes later is outdated, not withheld,
+    only if its translation is in here."""
+    from .checks.project import PUBLISHED_RECORD, published_record
+
+    by_slug = {page.slug: page for page in pages}
+    previous = published_record(config)
+    record: dict[str, list[list[str | None]]] = {}
+    for locale, state in states.items():
+        pairs = {pair for pair in previous.get(locale, ()) if state.relevant(pair)}
+        for outcome in outcomes:
+            if outcome.locale == locale and outcome.published:
+                pairs |= state.published_pairs(by_slug[outcome.slug])
+        record[locale] = sorted(([c, m, t] for c, m, t in pairs), key=lambda p: (p[0] or "", p[1], p[2]))
+    try:
+        write_bytes_atomic(config.cache_dir / PUBLISHED_RECORD, json.dumps(record, ensure_ascii=False).encode())
+    except OSError:
+        pass  # a read-only project: nothing is outdated next time, its pages are withheld instead
 
 
 def build_checked_in_browser(config: Config, chromium: Path) -> BuildResult:
@@ -614,6 +774,29 @@ def _discard(files: dict[Path, bytes | _Staged]) -> None:
                 pass
 
 
+def _index_for_search(config: Config, output: Path, keep: set[Path], written: list[str]) -> tuple[list[str], list[str]]:
+    """Remove what the site no longer has, then make the search index of what it has (only when
+    a page was written or removed: a withheld page is gone before Pagefind reads the site).
+    Returns (written, removed) with the index's files."""
+    from .search import BUNDLE, existing, make_bundle
+
+    bundle_now = {Path(name) for name in existing(output)}
+    removed = _remove_stale(output, keep | bundle_now)
+    changed = any(name.endswith(".html") for name in (*written, *removed))
+    bundle = make_bundle(config, output, changed)
+    if bundle.files is None:
+        return written, removed
+    new = {Path(name): data for name, data in bundle.files.items()}
+    try:
+        written = sorted(written + _write_files(output, new))
+    except BaseException:
+        _discard(new)
+        raise
+    folder = output / BUNDLE
+    stale = _remove_stale(folder, {path.relative_to(BUNDLE) for path in new})
+    return written, sorted(removed + [f"{BUNDLE}/{name}" for name in stale])
+
+
 def _remove_stale(output: Path, keep: set[Path]) -> list[str]:
     """Delete files (and then empty folders) under ``output`` the site no longer has; links are
     removed, never followed."""
@@ -665,7 +848,7 @@ class _Fingerprint:
         trusted_before = self.last.get("taken", 0) - 2_000_000_000
         self.taken = time.time_ns()
         digest = hashlib.sha256(repr((drafts, config.relative(self.output), code_version())).encode())
-        files = [config.root / "pyproject.toml", config.glossary_path]
+        files = [config.root / "pyproject.toml", config.glossary_path, config.locales_dir / "claims.csv"]
         files += [config.po_path(loc) for loc in config.locales]
         for folder in (config.source_dir, config.site_templates_dir):
             if folder.is_dir():
@@ -736,4 +919,4 @@ def _file_digest(path: Path) -> bytes:
         return b"-"
 
 
-__all__ = ["BuildResult", "PageOutcome", "build", "is_approved", "plan_site"]
+__all__ = ["BuildResult", "PageOutcome", "build", "plan_site"]

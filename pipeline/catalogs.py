@@ -27,12 +27,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IndexedCatalog",
-    "approved",
     "code_version",
     "compile_catalog",
     "format_catalog",
     "is_approved",
-    "nplurals",
+    "is_machine_draft",
     "read_catalog",
     "write_catalog",
 ]
@@ -431,6 +430,7 @@ def read_catalog(path: Path, config: Config, data: bytes | None = None) -> polib
 
 
 def _read_careful(text: str, display: str, config: Config) -> polib.POFile:
+    text, respelled = _respelled(text)
     lines = _check_syntax(text, display)
     try:
         catalog = polib.pofile(text, wrapwidth=config.po_width, klass=IndexedCatalog)
@@ -440,7 +440,116 @@ def _read_careful(text: str, display: str, config: Config) -> polib.POFile:
     for entry in catalog:
         context = None if entry.msgctxt is None else _escaped(entry.msgctxt)
         entry.linenum = lines.get((context, _escaped(entry.msgid)), entry.linenum)
+    if respelled:
+        _restore(catalog, display)
+    _drop_empty_msgids(catalog)
     return catalog
+
+
+# What GNU reads and polib does not. polib reads a text with str.splitlines and splits tokens with
+# str.split, which also end lines at these characters; GNU ends lines at "\n" only.
+_LINE_BREAKS = "\x0b\x0c\r\x1c\x1d\x1e\x85\u2028\u2029"
+# While polib reads, each stands in as a (high) surrogate, which no decoded file holds.
+_STAND_INS = {ch: chr(0xD800 + i) for i, ch in enumerate(_LINE_BREAKS)}
+_RESTORE = str.maketrans({v: k for k, v in _STAND_INS.items()})
+_HIDE = str.maketrans(_STAND_INS)
+_BREAK = re.compile(f"[{_LINE_BREAKS}]")
+_NOT_POLIB_ESCAPE = re.compile(r'\\[^\\"ntrvbf]')
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # surrogateescape's spelling of a byte
+# GNU's escapes (po-lex.c): octal takes up to three digits, hex every hex digit that follows; both
+# give one byte of the file's encoding, so "\xe2\x80\xa8" is U+2028 (even across continuation lines).
+_GNU_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))", re.DOTALL)
+_GNU_SIMPLE = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "\\": "\\", '"': '"'}
+_STRING_LINE = re.compile(
+    r'^(\s*(?:#~\|?\s*|#\|\s*)?(?:(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+)?)"((?:[^"\\]|\\.)*)"(\s*)$'
+)
+
+
+def _gnu_unescape(body: str) -> str | None:
+    """A string's body as GNU reads it; bytes from octal/hex escapes stay surrogate-escaped (they
+    may be one part of a UTF-8 sequence continued on the next line). None: an invalid escape."""
+    parts, position = [], 0
+    for match in _GNU_ESCAPE.finditer(body):
+        parts.append(body[position:match.start()])
+        octal, hexadecimal, simple = match.groups()
+        if simple is not None:
+            if simple not in _GNU_SIMPLE:
+                return None  # _check_syntax reports it with its line
+            parts.append(_GNU_SIMPLE[simple])
+        else:
+            value = int(octal, 8) if octal is not None else int(hexadecimal, 16)
+            parts.append(bytes([value & 0xFF]).decode("utf-8", "surrogateescape"))
+        position = match.end()
+    parts.append(body[position:])
+    return "".join(parts)
+
+
+def _respelled(text: str) -> tuple[str, bool]:
+    """``text`` with every string spelled in polib's escapes and every character polib would break
+    a line at standing in as a surrogate; True when anything changed (``_restore`` undoes it)."""
+    if not _BREAK.search(text) and not _NOT_POLIB_ESCAPE.search(text):
+        return text, False
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
+        if "\\" not in line and not _BREAK.search(line):
+            continue
+        match = _STRING_LINE.match(line)
+        body = _gnu_unescape(match.group(2)) if match else None
+        if body is not None:
+            lines[number] = f'{match.group(1)}"{polib.escape(body)}"{match.group(3)}'
+    return "\n".join(lines).translate(_HIDE), True
+
+
+def _original(value: str, display: str, line: int | None) -> str:
+    value = value.translate(_RESTORE)
+    if _ESCAPED_BYTE.search(value):  # bytes from octal or hex escapes
+        try:
+            value = value.encode("utf-8", "surrogateescape").decode("utf-8")
+        except UnicodeError:
+            raise InputError(display, line, "escape sequences that do not spell UTF-8") from None
+    return value
+
+
+def _restore(catalog: polib.POFile, display: str) -> None:
+    """Undo ``_respelled`` in every string polib read."""
+    catalog.header = _original(catalog.header, display, None)
+    catalog.metadata = {
+        _original(k, display, None): _original(v, display, None) for k, v in catalog.metadata.items()
+    }
+    for entry in catalog:
+        def original(value: str | None) -> str | None:
+            return None if value is None else _original(value, display, entry.linenum)
+
+        entry.msgid, entry.msgstr = original(entry.msgid), original(entry.msgstr)
+        entry.msgctxt, entry.msgid_plural = original(entry.msgctxt), original(entry.msgid_plural)
+        entry.msgstr_plural = {i: original(v) for i, v in entry.msgstr_plural.items()}
+        entry.previous_msgctxt = original(entry.previous_msgctxt)
+        entry.previous_msgid = original(entry.previous_msgid)
+        entry.previous_msgid_plural = original(entry.previous_msgid_plural)
+        entry.comment, entry.tcomment = original(entry.comment), original(entry.tcomment)
+        entry.flags = [original(flag) for flag in entry.flags]
+        entry.occurrences = [(original(name), original(line)) for name, line in entry.occurrences]
+
+
+def _drop_empty_msgids(catalog: polib.POFile) -> None:
+    """A second ``msgid ""`` (earlier versions extracted empty front matter values as one) is
+    no message: polib takes the last for the header, so the real one, the first with a
+    Content-Type, is put back and the others are dropped. The next write is ``msgfmt -c`` clean."""
+    strays = [e for e in catalog if e.msgid == "" and e.msgctxt is None and not e.msgid_plural]
+    if not strays:
+        return
+    if "Content-Type" not in catalog.metadata:
+        header = next((e for e in strays if "Content-Type:" in e.msgstr), None)
+        if header is not None:
+            catalog.metadata = {}
+            for line in header.msgstr.split("\n"):
+                name, colon, value = line.partition(":")
+                if colon:
+                    catalog.metadata[name.strip()] = value.strip()
+            catalog.metadata_is_fuzzy = ["fuzzy"] if "fuzzy" in header.flags else []
+    for entry in strays:
+        catalog.remove(entry)
+    catalog.l10n_repaired = True  # the file differs from what it reads as: rewrite it
 
 
 def _escaped(text: str) -> str:
@@ -469,7 +578,7 @@ def keep_file_format(original: polib.POFile, catalog: polib.POFile) -> polib.POF
     return catalog
 
 
-@functools.cache
+@functools.cache  # one process, one version of the code
 def code_version() -> str:
     """A digest of this package (code and templates) and the libraries it reads and renders
     with: every cache under ``.cache/`` is keyed with it, so a new version never reuses old
@@ -492,21 +601,19 @@ def code_version() -> str:
 
 def is_approved(entry: polib.POEntry) -> bool:
     """Approved = translated and not fuzzy: the convention every PO editor shares."""
-    if entry.obsolete or entry.fuzzy:
+    if entry.obsolete or entry.fuzzy or not entry.msgid.strip():  # msgid "" is the header's
         return False
     if entry.msgid_plural:
         return bool(entry.msgstr_plural) and all(entry.msgstr_plural.values())
     return bool(entry.msgstr)
 
 
-def approved(catalog: polib.POFile) -> dict[tuple[str | None, str], str]:
-    """(msgctxt, msgid) -> msgstr of every approved singular entry."""
-    return {(e.msgctxt, e.msgid): e.msgstr for e in catalog if not e.msgid_plural and is_approved(e)}
-
-
-def nplurals(catalog: polib.POFile) -> int:
-    match = re.search(r"nplurals\s*=\s*(\d+)", catalog.metadata.get("Plural-Forms", ""))
-    return int(match.group(1)) if match else 2
+def is_machine_draft(entry: polib.POEntry) -> bool:
+    """A machine translation nobody reviewed: a ``# machine translation:`` comment and no
+    ``# reviewed:`` record (clearing ``fuzzy`` in an editor is not a review)."""
+    lines = entry.tcomment.split("\n") if entry.tcomment else []
+    machine = any(c.startswith("machine translation:") for c in lines)
+    return machine and not any(c.startswith("reviewed:") for c in lines)
 
 
 def compile_catalog(catalog: polib.POFile, locale: str, exclude: set[tuple[str | None, str]] = frozenset()) -> bytes:

@@ -9,8 +9,9 @@ from typing import Any, Callable
 
 import click
 
-from .config import Config, load_config, validate_locale
+from .config import Config, html_tag, load_config, validate_locale
 from .errors import InputError, LockTimeout
+from .files import links_out_of
 from .lock import project_lock
 
 
@@ -38,7 +39,12 @@ def command(writes: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         @wraps(func)
         def run(ctx: click.Context, *args: Any, **kwargs: Any) -> None:
             try:
-                ctx.obj["config"] = load_config(ctx.obj["root"])
+                ctx.obj["config"] = config = load_config(ctx.obj["root"])
+                for link, target in links_out_of(config.root, (config.source_dir, config.locales_dir,
+                                                               config.site_templates_dir)):
+                    raise InputError(link.relative_to(config.root).as_posix(), None,
+                                     f"a symbolic link to {target}, outside its folder: inputs are read only "
+                                     "from inside the project's folders (copy the file in instead)")
                 if writes:
                     with project_lock(ctx.obj["config"], ctx.info_name or "command"):
                         func(ctx, *args, **kwargs)
@@ -51,6 +57,11 @@ def command(writes: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
                 click.echo(f"error: {exc}", err=True)
                 ctx.exit(1)
             except Failed:
+                ctx.exit(1)
+            except OSError as exc:  # a full disk, an I/O error: every write was atomic, so nothing is half-written
+                where = f"{exc.filename}: " if exc.filename else ""
+                click.echo(f"error: {where}{exc.strerror or exc}; files are as they were before this write, "
+                           "run the command again once the cause is fixed", err=True)
                 ctx.exit(1)
 
         return run
@@ -112,8 +123,20 @@ def init(ctx: click.Context, locale: str) -> None:
     """Add a locale: create its catalog and list it in [tool.l10n] locales."""
     from .update import init_locale
 
-    row = init_locale(_config(ctx), locale)
+    from .checks.coverage import rows_to_add
+    from .checks.project import load_glossary_for
+
+    config = _config(ctx)
+    row = init_locale(config, locale)
     click.echo(f"{row.file}: {'created' if row.created else 'updated'}; {locale} added to [tool.l10n] locales")
+    from dataclasses import replace
+
+    missing = rows_to_add(load_glossary_for(replace(config, locales=(*config.locales, locale))), locale)
+    if missing:
+        click.echo(f"{locale} pages are withheld until locales/glossary.csv requires a {locale} term for each point "
+                   f"of the disclaimer; add these rows, with the wording your medical reviewer approves:")
+        for line in missing:
+            click.echo(f"  {line}")
 
 
 @main.command()
@@ -259,6 +282,9 @@ def _report_build(result: Any) -> None:
             click.echo(f"{kind}: {outcome.slug} [{outcome.locale}]: {'; '.join(outcome.reasons)}", err=outcome.gate_withheld)
         elif outcome.fallbacks:
             click.echo(f"partial: {outcome.slug} [{outcome.locale}]: {outcome.fallbacks} blocks in English")
+        if outcome.published and outcome.outdated:
+            click.echo(f"outdated: {outcome.slug} [{outcome.locale}]: shown with translations of the previous "
+                       f"English: {'; '.join(outcome.outdated)}")
     click.echo(
         f"{result.output}/: {len(published)} pages published ({result.rendered} rendered), "
         f"{len(result.written)} files written, {len(result.removed)} removed, "
@@ -268,11 +294,12 @@ def _report_build(result: Any) -> None:
 
 @main.command()
 @click.option("--dest", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder the site is served from.")
-@click.option("--strict", is_flag=True, help="Also refuse when any page is withheld for being below the threshold.")
+@click.option("--strict", is_flag=True, help="Refuse unless every page is published in every language, none outdated.")
 @click.option("--dry-run", is_flag=True, help="Show what would be added, changed and removed; change nothing.")
 @command(writes=True)
 def publish(ctx: click.Context, dest: Path, strict: bool, dry_run: bool) -> None:
-    """Build, run the gate, then replace DEST atomically with the site and a manifest.json."""
+    """Build, run the gate, then replace DEST atomically with every page that passes and a manifest.json."""
+    from .build import build_checked_in_browser
     from .checks.report import check_project
     from .publish import publish as run
 
@@ -280,13 +307,28 @@ def publish(ctx: click.Context, dest: Path, strict: bool, dry_run: bool) -> None
 
     config = _config(ctx)
     chromium = chromium_executable(config)  # publishing always lays pages out in Chromium: exit 2 if missing
+    built: list[Any] = []
+
+    def build_site(config: Config) -> Any:
+        built.append(build_checked_in_browser(config, chromium))
+        return built[-1]
 
     def verify() -> list[str]:
-        findings = check_project(config).findings + check_in_browser(config, None, chromium).findings
+        # What is in output/ now, nothing else: an entry or a page the build left out blocks nothing.
+        shown = config.relative(config.output_dir) + "/"
+        left_out = {f"{shown}{html_tag(o.locale)}/{o.slug}.html" for o in built[-1].outcomes if not o.published}
+        findings = [f for f in check_project(config).findings if f.file.startswith(shown)
+                    and not (f.file in left_out and not (config.root / f.file).exists())]
+        # the build laid every page out in Chromium; again only if it then rebuilt without some
+        if any(r.startswith("in Chromium") for o in built[-1].outcomes for r in o.reasons):
+            findings += check_in_browser(config, None, chromium).findings
         return [f"{f.file}:{f.line}: {f.check}: {f.message}" for f in findings if f.severity == "error"]
 
-    result = run(config, dest, strict=strict, dry_run=dry_run, verify=verify)
+    result = run(config, dest, strict=strict, dry_run=dry_run, verify=verify, build_site=build_site)
     _report_build(result.build)
+    if result.left_out:
+        names = ", ".join(f"{o.slug} [{o.locale}]" for o in result.left_out)
+        click.echo(f"left out, with every link to them: {names}", err=True)
     if result.refusal:
         for reason in result.refusal:
             click.echo(f"refused: {reason}", err=True)
@@ -298,6 +340,58 @@ def publish(ctx: click.Context, dest: Path, strict: bool, dry_run: bool) -> None
                 click.echo(f"would {label}: {path}")
     verb = "would publish" if dry_run else "published"
     click.echo(f"{verb} to {dest}: {len(result.added)} added, {len(result.changed)} changed, {len(result.removed)} removed")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--locale", "-l", "locales", multiple=True, help="Only this locale (repeatable; en for the source).")
+@click.option("--page", "pages", multiple=True, help="Only this page slug (repeatable).")
+@click.option("--at", "at", help="Only what was published at this date (end of day, UTC) or ISO 8601 time.")
+@click.option("--verify", is_flag=True, help="Exit 1 if the history was edited or the destination changed since.")
+@command(writes=False)
+def audit(ctx: click.Context, fmt: str, locales: tuple[str, ...], pages: tuple[str, ...], at: str | None,
+          verify: bool) -> None:
+    """What each page version showed at each publish: disclaimer, reviewer, sha256s (locales/publish-history.jsonl)."""
+    from .compliance import audit as run
+
+    config = _config(ctx)
+    for locale in locales:
+        validate_locale(locale)
+    result = run(config, locales, pages, at, verify)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_audit(result)
+    if result.problems:
+        raise Failed
+
+
+def _print_audit(result: Any) -> None:
+    if not result.records:
+        click.echo(f"{result.history}: no publish recorded")
+    for record in result.records:
+        revision = record.source_revision or "no git revision"
+        click.echo(f"#{record.number} {record.published_at} to {record.dest} ({revision}); "
+                   f"manifest sha256 {record.manifest_sha256[:16]}; record sha256 {record.digest[:16]}")
+        for version in result.versions(record):
+            changed = "*" if (version["page"], version["locale"]) in record.changed else " "
+            who = (f"reviewed by {version['reviewer']} on {version['reviewed']}" if version["reviewer"]
+                   else "source text")
+            click.echo(f" {changed} {version['page']} [{version['locale']}] {version['path']} "
+                       f"sha256 {version['sha256'][:16]}; "
+                       f"disclaimer sha256 {version['disclaimer']['sha256'][:16]}, {who}")
+            click.echo(f"      {version['disclaimer']['text']}")
+        for withheld in record.withheld:
+            if (not result.locales or withheld["locale"] in result.locales) and (
+                    not result.pages or withheld["page"] in result.pages):
+                reasons = "; ".join(withheld["reasons"])
+                click.echo(f"   {withheld['page']} [{withheld['locale']}] not published: {reasons}")
+    for problem in result.problems:
+        click.echo(f"error: {problem}", err=True)
+    if result.verified and not result.problems:
+        click.echo("verified: the history chain is intact and the last publish's destination is as it recorded")
 
 
 @main.command()
@@ -335,6 +429,16 @@ def stats(ctx: click.Context, fmt: str, locales: tuple[str, ...], html_file: Pat
         click.echo("withheld:")
         for locale, page in withheld:
             click.echo(f"  {page.slug} [{locale}]: {'; '.join(page.reasons)}")
+    outdated = [(r.locale, p) for r in rows for p in r.pages if p.outdated]
+    if outdated:
+        click.echo("outdated (the English changed; shown with the previous translation until reviewed):")
+        for locale, page in outdated:
+            click.echo(f"  {page.slug} [{locale}]: {'; '.join(page.outdated)}")
+    images = [(r.locale, image) for r in rows for image in r.images]
+    if images:
+        click.echo("images with text and no version in the language (add images/NAME.LOCALE.EXT):")
+        for locale, image in images:
+            click.echo(f"  {image} [{locale}]")
     if html_file is not None:
         click.echo(f"dashboard written to {html_file}")
 
@@ -427,7 +531,7 @@ def _edited_draft(item: Any) -> str | None:
 @main.command()
 @click.option("--locale", "-l", "locale", required=True, help="The locale to review, e.g. ko.")
 @click.option("--reviewer", help="Name recorded in `# reviewed:` (default: [tool.l10n] reviewer, else $USER).")
-@command(writes=True)
+@command(writes=False)  # the project lock is taken for each decision's write, not while a key is awaited
 def review(ctx: click.Context, locale: str, reviewer: str | None) -> None:
     """Review fuzzy and unreviewed machine-translated entries one at a time; saves after each decision."""
     from . import review as stage
@@ -457,7 +561,8 @@ def review(ctx: click.Context, locale: str, reviewer: str | None) -> None:
             if text is None or text == item.draft:
                 click.echo("draft unchanged")
                 continue
-            stage.save_draft(session, item, text)
+            with project_lock(config, "review"):
+                stage.save_draft(session, item, text)
             counts["edited"] += 1
             click.echo(f"draft saved to {item.file} (still to review: accept it with a)")
         elif not item.draft:
@@ -476,7 +581,8 @@ def review(ctx: click.Context, locale: str, reviewer: str | None) -> None:
                 if not sure:
                     click.echo("not accepted")
                     continue
-            stage.accept(session, item, name)
+            with project_lock(config, "review"):
+                stage.accept(session, item, name)
             counts["accepted"] += 1
             click.echo(f"accepted; saved {item.file}")
     left = len(stage.pending(session))
@@ -518,6 +624,46 @@ def serve(ctx: click.Context, port: int, bind: str, no_rebuild: bool) -> None:
             pass
         finally:
             stop.set()
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["xliff"]), default="xliff", show_default=True)
+@click.option("--locale", "-l", "locale", required=True, help="The locale to export.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: stdout).")
+@click.option("--only", type=click.Choice(["empty", "fuzzy", "all"]), default="all", show_default=True,
+              help="Which entries: untranslated, awaiting review, or all.")
+@command(writes=False)
+def export(ctx: click.Context, fmt: str, locale: str, output: Path | None, only: str) -> None:
+    """Write a locale's catalog as XLIFF 1.2 for a translation agency's CAT tool."""
+    from .exchange import export_xliff
+    from .files import write_bytes_atomic
+
+    config = _config(ctx)
+    _locales(config, (locale,))
+    result = export_xliff(config, locale, only)
+    if output is None:
+        click.echo(result.data.decode("utf-8"), nl=False)
+        return
+    write_bytes_atomic(output, result.data)
+    click.echo(f"{output}: {result.units} units of {locale} ({only})", err=True)
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--reviewed", "reviewed", default=None, metavar="NAME",
+              help="The imported translations were reviewed by NAME: approve them (else they stay fuzzy).")
+@command(writes=True)
+def import_(ctx: click.Context, source: Path, reviewed: str | None) -> None:
+    """Take the translations of an XLIFF file back into its locale's catalog."""
+    from .exchange import import_xliff
+
+    config = _config(ctx)
+    name = " ".join(reviewed.split()) if reviewed else None
+    result = import_xliff(config, source, str(source), name)
+    state = "approved, reviewed by " + name if name else "fuzzy, awaiting review"
+    click.echo(f"{result.file}: {len(result.changed)} of {result.units} units changed ({state})"
+               if result.changed else f"{result.file}: unchanged ({result.units} units, no new translation)")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
@@ -29,6 +30,10 @@ DEFAULT_TRANSLATABLE_KEYS = (
 )
 
 
+# How a block whose English changed after its translation was published is shown (CONTRACT §6).
+OUTDATED_MODES = ("previous", "english", "withhold")
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
@@ -42,6 +47,7 @@ class Config:
     provider_url: str | None = None
     project_name: str = "site"
     translatable_keys: tuple[str, ...] = DEFAULT_TRANSLATABLE_KEYS
+    outdated: str = "previous"  # an outdated block shows its "previous" translation, "english", or "withhold"s its page
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -85,8 +91,23 @@ class Config:
         except ValueError:
             return str(path)
 
-    def with_locales(self, locales: tuple[str, ...]) -> "Config":
-        return replace(self, locales=locales)
+def source_date_epoch() -> datetime | None:
+    """The moment ``SOURCE_DATE_EPOCH`` names (reproducible-builds.org), or None when unset.
+
+    Read by every command that writes a date; anything but whole seconds since 1970 is bad input.
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None or value == "":
+        return None
+    try:
+        if not re.fullmatch(r"[0-9]+", value):
+            raise ValueError
+        return datetime.fromtimestamp(int(value), timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(
+            None, None,
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, not {value!r}",
+        ) from None
 
 
 def validate_locale(name: str, where: str = "locale", path: str | None = None, line: int | None = None) -> str:
@@ -189,6 +210,10 @@ def load_config(root: Path) -> Config:
     if "disclaimer" not in keys:
         keys = [*keys, "disclaimer"]  # the disclaimer is mandatory; it cannot be configured away
 
+    outdated = section.get("outdated", "previous")
+    if outdated not in OUTDATED_MODES:
+        raise InputError(display, line("outdated"), f"outdated must be one of {', '.join(map(repr, OUTDATED_MODES))}")
+
     for key in ("provider", "provider_url"):
         if key in section and not isinstance(section[key], str):
             raise InputError(display, line(key), f"{key} must be a string")
@@ -205,5 +230,6 @@ def load_config(root: Path) -> Config:
         provider_url=section.get("provider_url") or None,
         project_name=str(data.get("project", {}).get("name", root.name)),
         translatable_keys=tuple(keys),
+        outdated=outdated,
         extra=section,
     )

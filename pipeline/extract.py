@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -15,7 +14,7 @@ from babel.messages.extract import extract as babel_extract
 from jinja2.ext import babel_extract as jinja_extract
 
 from .catalogs import format_catalog, read_catalog, write_catalog
-from .config import Config
+from .config import Config, source_date_epoch
 from .source import Page, load_pages, parse_page_text
 from .theme import TEMPLATE_NAMES, template_source
 
@@ -49,6 +48,8 @@ def build_template(config: Config, pages: list[Page]) -> polib.POFile:
     entries: dict[tuple[str | None, str], polib.POEntry] = {}
 
     def add(context: str | None, msgid: str, path: str, line: int, comments: list[str]) -> None:
+        if not msgid.strip():
+            return  # msgid "" is the header; a template's _("") or a blank value is no message
         entry = entries.get((context, msgid))
         if entry is None:
             entry = entries[(context, msgid)] = polib.POEntry(msgid=msgid, msgstr="", msgctxt=context)
@@ -95,8 +96,7 @@ def _messages_of(pot: polib.POFile) -> list[tuple[Any, ...]]:
 
 
 def timestamp() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    moment = source_date_epoch() or datetime.now(timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M%z")
 
 
@@ -105,10 +105,10 @@ def extract(config: Config, check: bool = False) -> ExtractResult:
 
     The creation date changes only when the messages do, so a rerun is byte-identical.
     """
+    date = timestamp()
     pages = load_pages(config)
     pot = build_template(config, pages)
-    old_text = None
-    date = timestamp()
+    old_text = old = None
     if config.pot_path.is_file():
         old = read_catalog(config.pot_path, config)
         old_text = format_catalog(old, config.po_width)
@@ -116,7 +116,7 @@ def extract(config: Config, check: bool = False) -> ExtractResult:
             date = old.metadata.get("POT-Creation-Date", date)
     pot.metadata["POT-Creation-Date"] = date
     text = format_catalog(pot, config.po_width)
-    changed = text != old_text
+    changed = text != old_text or getattr(old, "l10n_repaired", False)
     if not check and changed:
         write_catalog(config.pot_path, pot, config.po_width)
     return ExtractResult(config.relative(config.pot_path), len(pot), changed)

@@ -33,6 +33,34 @@ def write_bytes_atomic(path: Path, data: bytes) -> bool:
             pass
         raise
     fsync_dir(path.parent)
+    remove_leftovers(path)
+    return True
+
+
+def remove_leftovers(path: Path) -> None:
+    """Delete the temporary files of ``path`` that a process killed mid-write left beside it
+    (``temporary_beside`` names them after their process, which no longer runs)."""
+    prefix = f".{path.name}."
+    try:
+        names = [e.name for e in os.scandir(path.parent) if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            try:
+                os.unlink(os.path.join(path.parent, name))
+            except OSError:
+                pass
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
     return True
 
 
@@ -90,6 +118,39 @@ def fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def links_out_of(root: Path, folders: tuple[Path, ...]) -> list[tuple[Path, str]]:
+    """Symbolic links that lead out of where they may lead, or nowhere: (link, where it leads).
+    One of ``folders`` may itself be a link within ``root``; a link inside it must stay inside
+    it. Inputs are then read only from inside the project, so a link to ``/proc/self/environ``
+    or ``/`` can never publish what it points at."""
+    project = root.resolve()
+    found = []
+    for folder in folders:
+        if folder.is_symlink():
+            found += _leaving([folder], project)
+        if folder.is_dir():
+            inside = folder.resolve()
+            if inside != project and project not in inside.parents:
+                continue  # already reported
+            entries = [Path(parent, name) for parent, dirs, names in os.walk(folder, followlinks=False)
+                       for name in (*dirs, *names)]
+            found += _leaving(entries, inside)
+    return found
+
+
+def _leaving(paths: list[Path], boundary: Path) -> list[tuple[Path, str]]:
+    found = []
+    for path in paths:
+        if not path.is_symlink():
+            continue
+        target = Path(os.path.realpath(path))
+        if not target.exists():
+            found.append((path, f"{os.readlink(path)} (which does not exist)"))
+        elif target != boundary and boundary not in target.parents:
+            found.append((path, str(target)))
+    return found
 
 
 BOM = b"\xef\xbb\xbf"

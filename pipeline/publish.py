@@ -9,20 +9,22 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import hashlib
-import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import compliance
 from .build import BuildResult, build
-from .catalogs import read_catalog
-from .config import Config, html_tag
+from .config import Config
 from .errors import InputError
 
 MANIFEST = "manifest.json"
+MARKER = ".l10n-published"  # how publish knows a folder it may replace
+_MARKER_TEXT = b"This folder is published by `l10n publish`, which replaces all of it.\n"
 _STAGING_PREFIX = ".l10n-publish-"
 
 
@@ -35,6 +37,11 @@ class PublishResult:
     removed: tuple[str, ...]
     published: bool  # False: refused or dry run
     refusal: tuple[str, ...] = ()
+
+    @property
+    def left_out(self) -> list:
+        """The page versions not published, each with its reasons (their links left out too)."""
+        return [o for o in self.build.outcomes if not o.published]
 
 
 def _files(root: Path) -> dict[str, str]:
@@ -50,83 +57,116 @@ def _files(root: Path) -> dict[str, str]:
     return found
 
 
+# The project's own folders: never a destination, whatever they hold.
+_PROJECT_FOLDERS = ("source", "locales", "templates", "pipeline", "tests", "bench", "output", "output-drafts",
+                    ".cache", "reports")
+
+
+def _published_by_us(dest: Path) -> bool:
+    """Whether ``dest`` carries the marker an earlier ``l10n publish`` wrote (a manifest.json
+    alone proves nothing: web apps have one too)."""
+    marker = dest / MARKER
+    return marker.is_file() and not marker.is_symlink()
+
+
 def _check_destination(config: Config, dest: Path) -> None:
-    """Refuse destinations we could damage: the project itself, its folders, a foreign folder."""
-    resolved = dest.resolve()
-    root = config.root.resolve()
-    if resolved == root or root.is_relative_to(resolved) or resolved.is_relative_to(root / "output") \
-            or resolved.is_relative_to(root / "locales") or resolved.is_relative_to(root / "source"):
-        raise InputError(str(dest), None, "the publish destination must be outside the project's own folders")
+    """Refuse destinations we could damage: the project, its folders, a folder someone else
+    filled, a mount point (the atomic exchange renames the folder itself)."""
     if dest.is_symlink():
         raise InputError(str(dest), None, "the publish destination is a symbolic link")
+    resolved = dest.resolve()
+    root = config.root.resolve()
+    if resolved == root or root.is_relative_to(resolved):
+        raise InputError(str(dest), None, "the publish destination holds the project itself")
+    if resolved.is_relative_to(root):
+        top = resolved.relative_to(root).parts[0]
+        if top in _PROJECT_FOLDERS or top.startswith("."):
+            raise InputError(str(dest), None, f"the publish destination is inside the project's {top}/ folder")
+        if not _published_by_us(dest):
+            raise InputError(str(dest), None, "the publish destination is inside the project and was not published by "
+                             "l10n: publish outside the project")
     if dest.exists():
         if not dest.is_dir():
             raise InputError(str(dest), None, "the publish destination exists and is not a folder")
-        if any(dest.iterdir()) and not (dest / MANIFEST).is_file():
-            raise InputError(str(dest), None, f"the folder is not empty and has no {MANIFEST}: not a site published by l10n")
+        if any(dest.iterdir()) and not _published_by_us(dest):
+            found = f" (its {MANIFEST} is someone else's)" if (dest / MANIFEST).exists() else ""
+            raise InputError(str(dest), None, f"the folder is not empty and has no {MARKER}: not a site published by "
+                             f"l10n{found}; choose an empty or new folder")
+        if os.path.ismount(dest):
+            raise InputError(str(dest), None, _MOUNT_POINT)
     if not dest.parent.is_dir():
         raise InputError(str(dest.parent), None, "the parent folder of the publish destination does not exist")
 
 
-def _manifest(config: Config, result: BuildResult, files: dict[str, str]) -> bytes:
-    revisions = {}
-    for locale in config.locales:
-        path = config.po_path(locale)
-        if path.is_file():
-            catalog = read_catalog(path, config)
-            revisions[locale] = {
-                "po_revision_date": catalog.metadata.get("PO-Revision-Date", ""),
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            }
-    pages = []
-    for outcome in result.outcomes:
-        if outcome.published:
-            relative = f"{html_tag(outcome.locale)}/{outcome.slug}.html"
-            pages.append({
-                "page": outcome.slug,
-                "locale": outcome.locale,
-                "path": relative,
-                "sha256": files[relative],
-                "catalog_revision": revisions.get(outcome.locale, {}).get("po_revision_date", "source"),
-                "catalog_sha256": revisions.get(outcome.locale, {}).get("sha256"),
-            })
-    document = {"generator": "l10n publish", "pages": pages, "files": files}
-    return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+_MOUNT_POINT = ("the publish destination is a mount point: the site is swapped in by renaming the folder, which "
+                "a mount point cannot be; publish to a folder inside it (e.g. --dest DIR/site) and serve that")
+
+
+def _rename_exchange(new: Path, dest: Path) -> int:
+    """``renameat2(RENAME_EXCHANGE)``: 0, or the errno (ENOSYS where the C library lacks it)."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return errno.ENOSYS
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(dest), rename_exchange) == 0:
+        return 0
+    return ctypes.get_errno()
+
+
+# A folder that cannot be renamed: a mount point (bind mounts ismount() misses), or another device.
+_CANNOT_MOVE = (errno.EBUSY, errno.EXDEV)
 
 
 def _exchange(new: Path, dest: Path) -> None:
-    """Swap two folders atomically (Linux renameat2); a plain rename when ``dest`` is new."""
+    """Swap two folders atomically (Linux renameat2); a plain rename when ``dest`` is new.
+    A destination that cannot be renamed is an ``InputError``, and stays as it was."""
     if not dest.exists():
         os.rename(new, dest)
         return
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is not None:
-        at_fdcwd, rename_exchange = -100, 2
-        if renameat2(at_fdcwd, os.fsencode(new), at_fdcwd, os.fsencode(dest), rename_exchange) == 0:
-            return
+    error = _rename_exchange(new, dest)
+    if error == 0:
+        return
+    if error in _CANNOT_MOVE:
+        raise InputError(str(dest), None, _MOUNT_POINT)
     # No RENAME_EXCHANGE (old kernel or file system): two renames, a very short gap.
     old = new.with_name(new.name + ".old")
-    os.rename(dest, old)
+    try:
+        os.rename(dest, old)
+    except OSError as exc:
+        if exc.errno in _CANNOT_MOVE:
+            raise InputError(str(dest), None, _MOUNT_POINT) from None
+        raise
     os.rename(new, dest)
     os.rename(old, new)
 
 
 def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = False,
-            verify=None) -> PublishResult:
-    """Build, hold the site to the gate (and ``verify``, a callable returning problems for
-    ``output/``), then replace ``dest`` atomically with the site and its ``manifest.json``."""
+            verify=None, build_site=None) -> PublishResult:
+    """Build (``build_site``, default ``build``), then replace ``dest`` atomically with every page
+    version that passed the gate and a ``manifest.json``. Versions the gate withheld are left
+    out with every link to them; entries that are not published block nothing. Refused: when
+    ``verify`` (a callable returning problems of ``output/``) finds any, and with ``strict``
+    when any version is withheld, below the threshold or outdated."""
     _check_destination(config, dest)
-    result = build(config)
-    refusal = [f"{o.slug} [{o.locale}]: {'; '.join(o.reasons)}" for o in result.gate_withheld]
+    published_at = compliance.publish_time()  # SOURCE_DATE_EPOCH checked before anything is written
+    compliance.check_history(config)
+    result = (build_site or build)(config)
+    refusal = []
     if strict:
-        refusal += [f"{o.slug} [{o.locale}]: {'; '.join(o.reasons)}" for o in result.outcomes
-                    if not o.published and not o.gate_withheld]
+        refusal += [f"{o.slug} [{o.locale}]: not published: {'; '.join(o.reasons)}" for o in result.outcomes
+                    if not o.published]
+        refusal += [f"{o.slug} [{o.locale}]: outdated: {'; '.join(o.outdated)}" for o in result.outcomes
+                    if o.published and o.outdated]
     if not refusal and verify is not None:
         refusal += list(verify())
     site = _files(config.output_dir)
-    manifest = _manifest(config, result, site)
-    new = {**site, MANIFEST: hashlib.sha256(manifest).hexdigest()}
+    withheld = [{"page": o.slug, "locale": o.locale, "reasons": list(o.reasons)} for o in result.outcomes
+                if not o.published]
+    record = compliance.prepare(config, dest, compliance.page_versions(config, result.outcomes, site), withheld, site,
+                                published_at)
+    manifest = record.manifest
+    new = {**site, MANIFEST: hashlib.sha256(manifest).hexdigest(), MARKER: hashlib.sha256(_MARKER_TEXT).hexdigest()}
     old = _files(dest)
     added = tuple(sorted(set(new) - set(old)))
     removed = tuple(sorted(set(old) - set(new)))
@@ -140,9 +180,16 @@ def publish(config: Config, dest: Path, strict: bool = False, dry_run: bool = Fa
     try:
         shutil.copytree(config.output_dir, staging, dirs_exist_ok=True, symlinks=True)
         (staging / MANIFEST).write_bytes(manifest)
+        (staging / MARKER).write_bytes(_MARKER_TEXT)
         _fsync_tree(staging)
         os.chmod(staging, 0o755)
-        _exchange(staging, dest)
+        # recorded before the swap, so no published site lacks its record; undone if the swap fails
+        previous_history = compliance.append(config, record)
+        try:
+            _exchange(staging, dest)
+        except BaseException:
+            compliance.restore(config, previous_history)
+            raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the old site
     return PublishResult(str(dest), result, added, changed, removed, True)

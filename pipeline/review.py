@@ -1,9 +1,11 @@
 """``l10n review``: what a reviewer sees next, and applying their decision to the catalog.
 
-An entry needs review when it is ``fuzzy`` (machine translation, or its English changed) or
-when it carries a ``machine translation:`` comment and no ``reviewed:`` comment yet (someone
-removed the flag in a PO editor without a review). Accepting records
-``# reviewed: <name> <date>``. Plain functions returning data; ``cli.py`` runs the dialogue.
+An entry needs review when it is ``fuzzy`` (machine translation, or its English changed), when
+it carries a ``machine translation:`` comment and no ``reviewed:`` comment yet (someone removed
+the flag in a PO editor without a review), or when it is the disclaimer without a review
+record. Accepting records ``# reviewed: <name> <date>``. Plain functions returning data; ``cli.py`` runs the dialogue.
+Each decision re-reads the catalog and changes only its own entry: ``cli.py`` holds the project
+lock around it, never while the reviewer thinks.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import polib
 
 from .catalogs import read_catalog, write_catalog
 from .checks.base import ERROR, Check, Finding, Unit
+from .checks.claims import load_claims_for
 from .checks.project import load_glossary_for
+from .checks.records import review_record
 from .checks.registry import MANDATORY_CONTEXT, all_checks, check_unit
 from .config import Config
 from .errors import InputError
@@ -73,6 +77,8 @@ def needs_review(entry: polib.POEntry) -> bool:
         return False
     if entry.fuzzy:
         return True
+    if entry.msgctxt == MANDATORY_CONTEXT:  # the disclaimer is published only with a review record
+        return bool(entry.msgstr) and review_record(entry) is None
     return bool(entry.msgstr) and machine_line(entry) is not None and reviewed_line(entry) is None
 
 
@@ -173,7 +179,7 @@ def start(config: Config, locale: str) -> ReviewSession:
     file = config.relative(path)
     if not path.is_file():
         raise InputError(file, None, f"no catalog for {locale}: run `l10n update`")
-    session = ReviewSession(config, locale, path, file, tuple(all_checks(load_glossary_for(config))))
+    session = ReviewSession(config, locale, path, file, tuple(all_checks(load_glossary_for(config), load_claims_for(config))))
     _read(session)
     return session
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -148,6 +149,7 @@ class Segment:
     images: tuple[ImageSlot, ...]
     links: tuple[LinkSlot, ...]
     text: str  # what a reader sees, for the text-fragment anchor
+    autolinks: tuple[str, ...] = ()  # hrefs of ``<https://…>`` autolinks, which stay in the msgid
 
     def messages(self) -> list[tuple[str, str, int]]:
         """(msgid, kind, line offset) of the block and of its images and link titles."""
@@ -182,6 +184,7 @@ def segment(token: Token, env: dict) -> Segment:
     syntax: list[tuple[int, int]] = []  # spans of markup, where nothing is rewritten
     images: list[ImageSlot] = []
     links: list[LinkSlot] = []
+    autolinks: list[str] = []
     for child in children:
         span = child.meta.get("span")
         if span is None:
@@ -201,6 +204,7 @@ def segment(token: Token, env: dict) -> Segment:
             syntax.append(span)
         elif child.markup == "autolink":
             syntax.append(span)
+            autolinks.append(str(child.attrs.get("href", "")))
         else:  # a link: its brackets, destination, title and label are markup, its text is not
             edits.extend(child.meta["edits"])
             literal.extend(child.meta.get("literal_edits", ()))
@@ -213,7 +217,7 @@ def segment(token: Token, env: dict) -> Segment:
         if len(_MSGIDS) > _MSGIDS_MAX:
             _MSGIDS.clear()
         _MSGIDS[key] = _choose_msgid(content, children, edits, literal + _literal_edits(content, syntax), images_, env)
-    return Segment(_MSGIDS[key], images_, links_, " ".join(visible_text(children).split()))
+    return Segment(_MSGIDS[key], images_, links_, " ".join(visible_text(children).split()), tuple(autolinks))
 
 
 _MSGIDS: dict[tuple[str, object], str | None] = {}
@@ -381,8 +385,63 @@ def visible_text(children: list[Token]) -> str:
 
 def reassemble(seg: Segment, translation: str, env: dict) -> list[Token]:
     """A block's inline tokens from its translation: the English images go where their
-    placeholders are; link targets and references resolve against the English page."""
-    return _rebuild(translation, seg.images, env)
+    placeholders are; every link target is one of the English block's (``confine_targets``)."""
+    children = _rebuild(translation, seg.images, env)
+    return confine_targets(children, [link.href for link in seg.links], seg.autolinks)
+
+
+def confine_targets(children: list[Token], links: list[str], autolinks: tuple[str, ...] | list[str]) -> list[Token]:
+    """A translation's inline tokens with every target taken from the English text, whatever
+    the catalog's flags say: a link keeps its target only when the English has it (once per
+    English occurrence); other links get the English targets not yet used, in order, and links
+    beyond those lose their target (their text stays); an autolink the English lacks, or an
+    image that is not one of the English images (``meta["slot"]``), becomes its text. Titles
+    come from the English (``localize_attributes``), never from the translation."""
+    if not any(c.type in ("link_open", "image") for c in children):
+        return children
+    available = Counter(links)
+    auto_available = Counter(autolinks)
+    targets: dict[int, str | None] = {}
+    unmatched: list[int] = []
+    for index, child in enumerate(children):
+        if child.type != "link_open":
+            continue
+        href = str(child.attrs.get("href", ""))
+        pool = auto_available if child.markup == "autolink" else available
+        if pool[href] > 0:
+            pool[href] -= 1
+            targets[index] = href
+        elif child.markup == "autolink":
+            targets[index] = None
+        else:
+            unmatched.append(index)
+    unused = []
+    for href in links:  # English targets no translated link took, in the English order
+        if available[href] > 0:
+            available[href] -= 1
+            unused.append(href)
+    for index in unmatched:
+        targets[index] = unused.pop(0) if unused else None
+    result: list[Token] = []
+    unlinked = False
+    for index, child in enumerate(children):
+        if child.type == "link_open":
+            href = targets[index]
+            unlinked = href is None
+            if unlinked:
+                continue
+            token = copy.copy(child)
+            token.attrs = {"href": href}
+            result.append(token)
+        elif child.type == "link_close":
+            if not unlinked:
+                result.append(child)
+            unlinked = False
+        elif child.type == "image" and "slot" not in child.meta:
+            result.append(_text(_MD.renderer.renderInlineAsText(child.children or [], _MD.options, {})))
+        else:
+            result.append(child)
+    return result
 
 
 def _rebuild(translation: str, images: tuple[ImageSlot, ...] | list[ImageSlot], env: dict) -> list[Token]:

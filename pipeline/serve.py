@@ -24,7 +24,7 @@ def preview_server(config: Config, bind: str = "127.0.0.1", port: int = 8000) ->
 
 def input_fingerprint(config: Config) -> tuple[tuple[str, int, int], ...]:
     """(path, mtime, size) of every input of a build: a change means a rebuild is due."""
-    paths: list[Path] = [config.root / "pyproject.toml", config.glossary_path]
+    paths: list[Path] = [config.root / "pyproject.toml", config.glossary_path, config.locales_dir / "claims.csv"]
     for folder, pattern in ((config.source_dir, "**/*"), (config.locales_dir, "*/LC_MESSAGES/*.po"),
                             (config.site_templates_dir, "**/*")):
         if folder.is_dir():

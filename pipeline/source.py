@@ -10,17 +10,19 @@ exactly what markdown-it renders (no added ids).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import pickle
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .config import SLUG_RE, Config
+from .assets import LocalLink, classify, source_file
+from .config import SLUG_RE, Config, html_tag
 from .errors import InputError
 from .files import read_text, write_bytes_atomic
 from .segments import block_kinds, markdown, page_url, segment, text_fragment, visible_text
@@ -67,6 +69,15 @@ class Page:
     body_line: int  # file line number of the body's first line
     messages: tuple[Message, ...]
     front_matter: str = ""
+    references: tuple[tuple[str, int], ...] = ()  # every image src and link href (any URL), with its line
+    links: tuple[LocalLink, ...] = ()  # the references that name something in source/ (parse_page)
+
+    @property
+    def assets(self) -> tuple[str, ...]:
+        """Files under source/ the page shows or links to (the front matter image included)."""
+        image = self.meta.get("image")
+        found = [link.target for link in self.links if link.page is None] + ([image] if image else [])
+        return tuple(dict.fromkeys(found))
 
     @property
     def disclaimer(self) -> Message:
@@ -81,14 +92,32 @@ class Page:
 _MD = markdown()
 
 
-def _shown_text(markdown_text: str) -> str:
-    """What a reader sees of a front matter value (rendered as inline Markdown)."""
-    return visible_text(_MD.parseInline(markdown_text, {})[0].children or [])
+def _shown_text(markdown_text: str, references: list[tuple[str, int]] | None = None, line: int = 0) -> str:
+    """What a reader sees of a front matter value (rendered as inline Markdown); its links and
+    images go to ``references``."""
+    children = _MD.parseInline(markdown_text, {})[0].children or []
+    if references is not None:
+        _references(children, line, "", references)
+    return visible_text(children)
 
 
-def body_messages(body: str, first_line: int, url: str = "") -> list[Message]:
+def _references(children: list, line: int, content: str, found: list[tuple[str, int]]) -> None:
+    """The ``src`` of images and ``href`` of links among inline tokens, with their file line."""
+    for child in children:
+        url = child.attrs.get("src") if child.type == "image" else (
+            child.attrs.get("href") if child.type == "link_open" else None)
+        if url:
+            span = child.meta.get("span")
+            found.append((str(url), line + (content.count("\n", 0, span[0]) if span else 0)))
+        if child.type == "image" and child.children:
+            _references(child.children, line, "", found)
+
+
+def body_messages(body: str, first_line: int, url: str = "",
+                  references: list[tuple[str, int]] | None = None) -> list[Message]:
     """The messages of a Markdown body, in document order; ``first_line`` is the body's file
-    line, ``url`` the English page's (each comment points at its block with a text fragment)."""
+    line, ``url`` the English page's (each comment points at its block with a text fragment).
+    ``references`` receives each image ``src`` and link ``href`` with its line."""
     env: dict = {}
     tokens = _MD.parse(body, env)
     kinds = block_kinds(tokens)
@@ -97,6 +126,8 @@ def body_messages(body: str, first_line: int, url: str = "") -> list[Message]:
         if token.type != "inline":
             continue
         line = first_line + (token.map[0] if token.map else 0)
+        if references is not None:
+            _references(token.children or [], line, token.content, references)
         seg = segment(token, env)
         anchor = url + text_fragment(seg.text) if url else ""
         for msgid, kind, offset in seg.messages():
@@ -113,14 +144,20 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL
 def parse_page(path: Path, config: Config) -> Page:
     """Read and validate one source page; any problem is an ``InputError`` naming file and line."""
     display = config.relative(path)
-    page = parse_page_text(read_text(path, display), display, config)
+    return _with_files(parse_page_text(read_text(path, display), display, config), path, config)
+
+
+def _with_files(page: Page, path: Path, config: Config) -> Page:
+    """The page with what its references name in ``source/``; a missing file, or one behind a
+    link that leaves ``source/``, is an ``InputError`` at the line that refers to it."""
     if page.slug != path.stem:
         line = _key_line(page, "slug")
-        raise InputError(display, line, f"slug {page.slug!r} does not match the file name {path.name!r}")
+        raise InputError(page.path, line, f"slug {page.slug!r} does not match the file name {path.name!r}")
     image = page.meta.get("image")
-    if image is not None and not (config.source_dir / image).is_file():
-        raise InputError(display, _key_line(page, "image"), f"image file source/{image} does not exist")
-    return page
+    if image is not None:
+        source_file(config, image, page.path, _key_line(page, "image"))
+    links = tuple(link for url, line in page.references if (link := classify(config, page.path, url, line)))
+    return page if links == page.links else replace(page, links=links)
 
 
 def _key_line(page: Page, key: str) -> int:
@@ -138,12 +175,18 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
     loader = _YAML(front_text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _refuse_duplicate_keys(node, display)
         meta = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(display, line, f"invalid YAML front matter: {problem}") from None
+    except ValueError as exc:  # a date YAML recognises but the calendar has not (2024-13-45)
+        line, value = _bad_timestamp(loader, node)
+        problem = f"invalid date {value!r} in front matter: {exc}" if value else f"invalid YAML front matter: {exc}"
+        raise InputError(display, line, problem) from None
     finally:
         loader.dispose()
     if not isinstance(meta, dict):
@@ -157,6 +200,9 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
     def line_of(key: str) -> int:
         return key_lines.get(key, 1)
 
+    if "date" in meta and not _is_date(meta["date"]):
+        raise InputError(display, line_of("date"), f"invalid date {meta['date']!r}: write it as YYYY-MM-DD")
+
     for key in ("title", "slug", "disclaimer"):
         value = meta.get(key)
         if not isinstance(value, str) or not value.strip():
@@ -165,6 +211,9 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
     slug = meta["slug"]
     if not SLUG_RE.match(slug):
         raise InputError(display, line_of("slug"), f"invalid slug {slug!r}: must match {SLUG_RE.pattern}")
+    if slug in reserved_slugs(config):
+        reserved = ", ".join(sorted(reserved_slugs(config)))
+        raise InputError(display, line_of("slug"), f"slug {slug!r} is a name the site itself uses (reserved: {reserved})")
     if DISCLAIMER_MARKER not in meta["disclaimer"]:
         raise InputError(display, line_of("disclaimer"), f"the disclaimer must carry the {DISCLAIMER_MARKER} marker")
     image = meta.get("image")
@@ -174,6 +223,7 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
 
     fields: dict[str, str] = {}
     messages: list[Message] = []
+    references: list[tuple[str, int]] = []
     url = page_url(config, config.source_locale, slug)
     for key in config.translatable_keys:
         if key not in meta or meta[key] is None:
@@ -182,18 +232,83 @@ def parse_page_text(text: str, display: str, config: Config) -> Page:
         if not isinstance(value, str):
             raise InputError(display, line_of(key), f"front matter '{key}' must be a string")
         value = " ".join(value.split())  # YAML folding and stray spaces never change the msgid
+        if not value:
+            continue  # `attribution: ""` is no message: msgid "" is the catalog's header
         fields[key] = value
         context = DISCLAIMER_CONTEXT if key == "disclaimer" else None
         comment = _FIELD_COMMENTS.get(key, f"front matter '{key}'")
-        shown = _shown_text(value) if key in _MARKDOWN_FIELDS else value
+        shown = _shown_text(value, references, line_of(key)) if key in _MARKDOWN_FIELDS else value
         anchor = text_fragment(shown) if key in _VISIBLE_FIELDS else ""
         messages.append(Message(value, context, line_of(key), f"{comment}\n{url}{anchor}"))
 
     messages.sort(key=lambda message: message.line)  # front matter in file order
     body = text[match.end():]
     body_line = text.count("\n", 0, match.end()) + 1
-    messages.extend(body_messages(body, body_line, url))
-    return Page(display, slug, meta, fields, body, body_line, tuple(messages), front_text)
+    messages.extend(body_messages(body, body_line, url, references))
+    return Page(display, slug, meta, fields, body, body_line, tuple(messages), front_text, tuple(references))
+
+
+# Names the site writes beside its pages (output/<tag>/index.html, output/sitemap.xml,
+# style.css, the publish manifest, the assets' folders): a page may not take one.
+RESERVED_SLUGS = frozenset({"index", "sitemap", "style", "manifest", "images", "files", "robots", "404"})
+
+
+def reserved_slugs(config: Config) -> frozenset[str]:
+    """Slugs a page may not have: the site's own file names and every language tag."""
+    tags = {html_tag(locale).lower() for locale in (config.source_locale, *config.locales)}
+    locales = {locale.lower() for locale in (config.source_locale, *config.locales)}
+    return RESERVED_SLUGS | tags | locales
+
+
+def _refuse_duplicate_keys(node: yaml.Node, display: str) -> None:
+    """libyaml keeps the last of two equal keys; a page's front matter says each thing once."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, yaml.MappingNode):
+            seen: set[tuple[str, str]] = set()
+            for key_node, value_node in current.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = (key_node.tag, key_node.value)
+                    if key in seen:
+                        raise InputError(display, key_node.start_mark.line + 2,
+                                         f"duplicate front matter key {key_node.value!r}")
+                    seen.add(key)
+                pending.append(value_node)
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+
+
+def _bad_timestamp(loader: Any, node: yaml.Node) -> tuple[int, str]:
+    """The line and text of the first timestamp in ``node`` the calendar rejects."""
+    pending = [node]
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, yaml.MappingNode):
+            pending.extend(part for pair in current.value for part in pair)
+        elif isinstance(current, yaml.SequenceNode):
+            pending.extend(current.value)
+        elif current.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                loader.construct_yaml_timestamp(current)
+            except ValueError:
+                return current.start_mark.line + 2, current.value
+    return 1, ""
+
+
+def _is_date(value: object) -> bool:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        try:
+            datetime.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return False
+    return True
 
 
 def load_pages(config: Config) -> list[Page]:
@@ -206,7 +321,7 @@ def load_pages(config: Config) -> list[Page]:
 class _PageCache:
     """Pages parsed before, in ``.cache/pages.pickle`` under the bytes of their file: YAML and
     Markdown parsing is most of loading 1,000 pages, and from one run to the next most pages are
-    unchanged. A page whose image has gone is parsed again, which reports it."""
+    unchanged. The files a page names are looked up again on every load (a few stat calls)."""
 
     def __init__(self, config: Config) -> None:
         from .catalogs import code_version
@@ -229,8 +344,9 @@ class _PageCache:
                 data = None  # parse_page reports it
             key = (path.name, hashlib.sha256(data or b"").digest())
             page = self.known.get(key) if data is not None else None
-            image = page.meta.get("image") if page is not None else None
-            if page is None or (image is not None and not (self.config.source_dir / image).is_file()):
+            if page is not None:
+                page = _with_files(page, path, self.config)  # the files it names may have changed
+            else:
                 page = parse_page(path, self.config)
                 if path.read_bytes() != data:  # changed while it was read: parsed again next time
                     pages.append(page)

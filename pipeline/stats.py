@@ -22,8 +22,9 @@ class PageStatus:
     slug: str
     publishable: bool
     percent: float
-    reasons: tuple[str, ...] = ()  # why it is withheld
+    reasons: tuple[str, ...] = ()  # why it is withheld, naming the entries (``file:line``)
     gate: bool = False  # withheld by the disclaimer gate, not only the threshold
+    outdated: tuple[str, ...] = ()  # entries shown as translated for the previous English (``file:line``)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class LocaleStats:
     errors: int = 0
     warnings: int = 0
     pages: tuple[PageStatus, ...] = ()
+    outdated: int = 0  # fuzzy entries still shown with the translation of their previous English
+    failing: int = 0  # approved in the catalog but failing an error check: not done, not shown
+    images: tuple[str, ...] = ()  # images with text (``image_has_text``) that have no variant for the locale
 
     @property
     def percent(self) -> float:
@@ -53,42 +57,67 @@ class LocaleStats:
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
-        data["pages"] = [{**asdict(p), "reasons": list(p.reasons), "percent": round(p.percent, 1)} for p in self.pages]
+        data["pages"] = [{**asdict(p), "reasons": list(p.reasons), "outdated": list(p.outdated),
+                          "percent": round(p.percent, 1)} for p in self.pages]
+        data["images"] = list(self.images)
         return {**data, "percent": round(self.percent, 1)}
 
 
 def _page_status(config: Config, state: LocaleState, page: Page) -> PageStatus:
     """The catalog-level verdict that ``build`` applies (it also re-checks the rendered page)."""
     verdict = state.verdict(page)
+    outdated = state.outdated_entries(page) if verdict.outdated else ()
     if verdict.publishable(config.publish_threshold):
-        return PageStatus(page.slug, True, verdict.percent)
-    reasons = verdict.disclaimer_problems or (
-        f"{verdict.percent:.0f}% approved, below the publish threshold of {config.publish_threshold:g}%",
-    )
-    return PageStatus(page.slug, False, verdict.percent, tuple(reasons), bool(verdict.disclaimer_problems))
+        return PageStatus(page.slug, True, verdict.percent, outdated=outdated)
+    return PageStatus(page.slug, False, verdict.percent, state.reasons(page, verdict, config.publish_threshold),
+                      bool(verdict.disclaimer_problems), outdated)
+
+
+def images_with_text(page: Page) -> list[str]:
+    """The images of ``page`` whose text needs a variant per language: ``image_has_text: true``
+    names the front matter image; a list names images by path (``[images/chart.svg]``)."""
+    flag = page.meta.get("image_has_text")
+    if flag is True:
+        image = page.meta.get("image")
+        return [image] if isinstance(image, str) and image else []
+    if isinstance(flag, list):
+        return [str(item) for item in flag if isinstance(item, str)]
+    return []
 
 
 def stats(config: Config, locales: tuple[str, ...] | None = None) -> list[LocaleStats]:
+    from .assets import localized, variants
+
     pages = load_pages(config)
+    available = variants(config)
+    with_text = [(page.slug, image) for page in pages for image in images_with_text(page)]
     rows = []
+    needed = {key for page in pages for key in page.keys}
     for locale, state in assess(config, locales).items():
         catalog = state.catalog
         live = [e for e in catalog or [] if not e.obsolete and e.msgid]
-        approved = [e for e in live if is_approved(e)]
+        # "done" is what the gate counts: approved and free of error findings
+        approved = [e for e in live if is_approved(e) and (e.msgctxt, e.msgid) not in state.error_keys]
+        failing = sum(is_approved(e) for e in live) - len(approved)
         fuzzy = sum(e.fuzzy for e in live)
+        missing = len(needed - {(e.msgctxt, e.msgid) for e in live})  # pages need them: `l10n update` adds them
         errors = sum(f.severity == ERROR for f in state.findings)
         rows.append(
             LocaleStats(
                 locale=locale,
-                total=len(live),
+                total=len(live) + missing,
                 approved=len(approved),
                 fuzzy=fuzzy,
-                untranslated=len(live) - len(approved) - fuzzy,
+                untranslated=len(live) + missing - len(approved) - fuzzy - failing,
                 obsolete=sum(e.obsolete for e in catalog or []),
                 mt_accepted_unchanged=sum(accepted_unchanged(e) for e in approved),
                 errors=errors,
                 warnings=len(state.findings) - errors,
                 pages=tuple(_page_status(config, state, page) for page in pages),
+                outdated=len(state.outdated()),
+                failing=failing,
+                images=tuple(f"{image} ({slug})" for slug, image in with_text
+                             if localized(image, locale, available) == image),
             )
         )
     return rows
@@ -165,6 +194,22 @@ td.reason ul { margin: 0; padding-left: 1.1rem; }
 {% else %}
 <p class="ok">Every page is publishable in every locale.</p>
 {% endif %}
+{% if outdated %}
+<h2>Outdated pages</h2>
+<p class="summary">The English changed after these translations were published: the pages show them with an
+"out of date" notice until the entries are reviewed.</p>
+<table id="outdated">
+<thead><tr><th class="left">page</th><th class="left">locale</th><th class="left">entries</th></tr></thead>
+<tbody>
+{% for page in outdated %}
+<tr class="outdated-row" data-locale="{{ page.locale }}" data-slug="{{ page.slug }}">
+<td class="slug"><code>{{ page.slug }}</code></td><td class="locale"><code>{{ page.locale }}</code></td>
+<td class="reason"><ul>{% for entry in page.entries %}<li>{{ entry }}</li>{% endfor %}</ul></td>
+</tr>
+{% endfor %}
+</tbody>
+</table>
+{% endif %}
 </body>
 </html>
 """
@@ -192,10 +237,12 @@ def dashboard_html(config: Config, rows: list[LocaleStats]) -> str:
     withheld = [
         {"locale": r.locale, "slug": p.slug, "reasons": p.reasons} for r in rows for p in r.withheld
     ]
+    outdated = [{"locale": r.locale, "slug": p.slug, "entries": p.outdated} for r in rows for p in r.pages if p.outdated]
     return env.from_string(_DASHBOARD).render(
         project=config.project_name,
         rows=view,
         withheld=withheld,
+        outdated=outdated,
         page_count=max((len(r.pages) for r in rows), default=0),
         threshold=f"{config.publish_threshold:g}",
     )

@@ -9,7 +9,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from .config import Config
 
 # Every template the build renders (and ``extract`` reads strings from), including parents.
-TEMPLATE_NAMES = ("base.html", "page.html", "index.html", "chooser.html")
+TEMPLATE_NAMES = ("base.html", "page.html", "index.html", "chooser.html", "chooser-language.html")
 STYLESHEET = "style.css"
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polib
 
 from .catalogs import keep_file_format, read_catalog, write_catalog
-from .config import Config, validate_locale
+from .config import Config, source_date_epoch, validate_locale
 from .errors import InputError
 from .files import read_text, write_text_atomic
 from .merge import merge
@@ -105,6 +105,7 @@ def update(config: Config, locales: tuple[str, ...] | None = None) -> list[Local
 
 
 def _update(config: Config, locales: tuple[str, ...] | None) -> list[LocaleUpdate]:
+    source_date_epoch()  # a new catalog's header needs it: bad input before anything is written
     pot = _read_template(config)
     targets = locales or config.locales
     existing = {loc: read_catalog(config.po_path(loc), config) for loc in targets if config.po_path(loc).is_file()}
@@ -127,8 +128,10 @@ def init_locale(config: Config, locale: str) -> LocaleUpdate:
     """Add ``locale``: create its catalog and list it in ``[tool.l10n] locales``, keeping the
     file's formatting."""
     validate_locale(locale)
+    source_date_epoch()
     if locale == config.source_locale:
         raise InputError(None, None, f"{locale!r} is the source locale")
+    _refuse_page_named_like(config, locale)
     pot = _read_template(config)
     pyproject = config.root / "pyproject.toml"
     text = read_text(pyproject, "pyproject.toml")
@@ -144,6 +147,21 @@ def init_locale(config: Config, locale: str) -> LocaleUpdate:
         update = LocaleUpdate(locale, config.relative(path), True, True, len(pot), 0, 0)
     write_text_atomic(pyproject, new_text)
     return update
+
+
+def _refuse_page_named_like(config: Config, locale: str) -> None:
+    """A page whose slug is the new language's tag would share its URL folder's name: the page,
+    read as the site with the locale added, reports it (``source/ja.md:3``)."""
+    from dataclasses import replace
+
+    from .config import html_tag
+    from .source import parse_page
+
+    with_locale = replace(config, locales=(*config.locales, locale))
+    for name in sorted({locale.lower(), html_tag(locale).lower()}):
+        page = config.source_dir / f"{name}.md"
+        if page.is_file():
+            parse_page(page, with_locale)
 
 
 def _add_locale(text: str, locale: str) -> str:

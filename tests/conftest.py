@@ -78,6 +78,41 @@ TRANSLATIONS = {
 }
 
 
+# The tiny project's termbase: a required term for each point of the disclaimer in each locale
+# (the gate fails a locale without them), and the ※ marker kept.
+GLOSSARY_ROWS = {
+    ("※", "*"): "※,*,,keep,the disclaimer's reference mark",
+    ("inflammation", "ko"): "inflammation,ko,염증,required,side effect",
+    ("bleeding", "ko"): "bleeding,ko,출혈,required,side effect",
+    ("nerve damage", "ko"): "nerve damage,ko,신경 손상,required,side effect",
+    ("depending on the individual", "ko"): "depending on the individual,ko,개인에 따라,required,hedge",
+    ("consultation", "ko"): "consultation,ko,상담,required,consultation",
+    ("medical team", "ko"): "medical team,ko,의료진,required,the clinic's doctors",
+    ("before surgery", "ko"): "before surgery,ko,수술 전,required,timing",
+    ("inflammation", "ar"): "inflammation,ar,التهاب,required,side effect",
+    ("bleeding", "ar"): "bleeding,ar,النزيف|نزيف,required,side effect",
+    ("nerve damage", "ar"): "nerve damage,ar,تلف الأعصاب|تلف العصب,required,side effect",
+    ("depending on the individual", "ar"): "depending on the individual,ar,الفردية,required,hedge",
+    ("consultation", "ar"): "consultation,ar,استشار,required,consultation",
+    ("medical team", "ar"): "medical team,ar,الفريق الطبي|فريق طبي,required,the clinic's doctors",
+    ("before surgery", "ar"): "before surgery,ar,قبل الجراحة,required,timing",
+}
+
+
+def glossary_text(*rows: str, locales: tuple[str, ...] = ("ko", "ar")) -> str:
+    """``locales/glossary.csv`` with the disclaimer points of ``locales`` and ``rows`` (a row
+    replaces the point row of the same term and locale)."""
+    table = {key: row for key, row in GLOSSARY_ROWS.items() if key[1] in ("*", *locales)}
+    for row in rows:
+        term, locale = row.split(",")[:2]
+        table[(term, locale)] = row
+    return "term,locale,translation,rule,note\n" + "".join(f"{row}\n" for row in table.values())
+
+
+def write_glossary(root: Path, *rows: str) -> None:
+    (root / "locales" / "glossary.csv").write_text(glossary_text(*rows), encoding="utf-8")
+
+
 @dataclass
 class Result:
     code: int
@@ -99,8 +134,15 @@ def po_path(root: Path, locale: str) -> Path:
     return root / "locales" / locale / "LC_MESSAGES" / "messages.po"
 
 
-def translate_catalog(root: Path, locale: str, table: dict[str, str], fuzzy: set[str] = frozenset()) -> None:
-    """Fill a catalog as a translator would in a PO editor (then saved in GNU layout)."""
+REVIEW_RECORD = "reviewed: Test Reviewer 2026-12-01"
+
+
+def translate_catalog(
+    root: Path, locale: str, table: dict[str, str], fuzzy: set[str] = frozenset(), reviewed: bool = True
+) -> None:
+    """Fill a catalog as a translator would in a PO editor (then saved in GNU layout). With
+    ``reviewed``, a disclaimer it fills carries a review record, as a reviewer writes by hand;
+    without, it has none."""
     from pipeline.catalogs import write_catalog
 
     path = po_path(root, locale)
@@ -108,6 +150,9 @@ def translate_catalog(root: Path, locale: str, table: dict[str, str], fuzzy: set
     for entry in catalog:
         if entry.msgid in table:
             entry.msgstr = table[entry.msgid]
+            if entry.msgctxt == "disclaimer":  # without ``reviewed``: no review record
+                kept = [c for c in entry.tcomment.split("\n") if c and not c.startswith("reviewed:")]
+                entry.tcomment = "\n".join([*kept, REVIEW_RECORD] if reviewed else kept)
             if entry.msgid in fuzzy and "fuzzy" not in entry.flags:
                 entry.flags.append("fuzzy")
             elif entry.msgid not in fuzzy and "fuzzy" in entry.flags:
@@ -131,6 +176,8 @@ def project(tmp_path: Path) -> Path:
     (root / "source").mkdir(parents=True)
     (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     (root / "source" / "first-visit.md").write_text(PAGE, encoding="utf-8")
+    (root / "locales").mkdir()
+    write_glossary(root)
     assert l10n(root, "extract").code == 0
     assert l10n(root, "update").code == 0
     return root
@@ -155,8 +202,27 @@ def repo_copy(tmp_path: Path) -> Path:
     return root
 
 
+GNU_TOOLS = ("msgfmt", "msgcat", "msgmerge", "msgunfmt")
+GETTEXT_INSTALL = "sudo apt-get install -y gettext"
+
+
+def missing_gnu_tools() -> list[str]:
+    return [tool for tool in GNU_TOOLS if shutil.which(tool) is None]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """GNU gettext is the reference the tests compare with: without it the suite fails, not skips."""
+    missing = missing_gnu_tools()
+    if missing:
+        pytest.exit(
+            f"GNU gettext is missing ({', '.join(missing)} not on PATH), the reference these tests"
+            f" compare with: run `{GETTEXT_INSTALL}` (or `make test` as root, which installs it)",
+            returncode=1,
+        )
+
+
 def gnu(*args: str) -> subprocess.CompletedProcess:
     """Run a GNU gettext tool (the reference implementation)."""
     if shutil.which(args[0]) is None:
-        pytest.skip(f"GNU gettext's {args[0]} is not installed (make test installs it)")
+        pytest.fail(f"GNU gettext's {args[0]} is not installed: run `{GETTEXT_INSTALL}`")
     return subprocess.run(args, capture_output=True, text=True)

@@ -13,7 +13,7 @@ import struct
 from pathlib import Path
 
 import pytest
-from conftest import PAGE, PYPROJECT, REPO, TRANSLATIONS, Result, l10n, snapshot, translate_catalog
+from conftest import PAGE, PYPROJECT, REPO, TRANSLATIONS, Result, l10n, snapshot, translate_catalog, write_glossary
 
 from pipeline.checks.browser import CONDITIONS_SUMMARY, DEFAULT_CHROMIUM, INSTALL_COMMAND
 
@@ -35,6 +35,8 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "source").mkdir(parents=True)
     (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     (root / "source" / "first-visit.md").write_text(PAGE, encoding="utf-8")
+    (root / "locales").mkdir()
+    write_glossary(root)
     assert l10n(root, "extract").code == 0
     assert l10n(root, "update").code == 0
     for locale, table in TRANSLATIONS.items():

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PAGE, REPO, TRANSLATIONS, l10n, translate_catalog
+from conftest import PAGE, REPO, TRANSLATIONS, glossary_text, l10n, translate_catalog
 
 from pipeline.checks.browser import DEFAULT_CHROMIUM, INSTALL_COMMAND
 
@@ -141,10 +141,13 @@ def site(root: Path, pyproject: str, slugs: list[str], css: str, head: dict[str,
     (root / "templates").mkdir()
     (root / "templates" / "page.html").write_text(template, encoding="utf-8")
     (root / "templates" / "style.css").write_text(STYLE + "\n" + css + "\n", encoding="utf-8")
+    locales = tuple(locale for locale in TRANSLATIONS if f'"{locale}"' in pyproject)
+    (root / "locales").mkdir()
+    (root / "locales" / "glossary.csv").write_text(glossary_text(locales=locales), encoding="utf-8")
     assert l10n(root, "extract").code == 0
     assert l10n(root, "update").code == 0
     for locale, table in TRANSLATIONS.items():
-        if f'"{locale}"' in pyproject:
+        if locale in locales:
             translate_catalog(root, locale, table)
     return root
 

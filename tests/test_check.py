@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import DISCLAIMER, TRANSLATIONS, l10n, translate_catalog
+from conftest import DISCLAIMER, TRANSLATIONS, l10n, translate_catalog, write_glossary
 
 
 def test_clean_project_passes(translated: Path) -> None:
@@ -26,9 +26,7 @@ def test_unreviewed_disclaimer_fails_with_path_and_line(translated: Path) -> Non
 
 def test_json_report(translated: Path) -> None:
     translate_catalog(translated, "ar", {DISCLAIMER: "※ قد تحدث آثار جانبية."})  # bleeding dropped
-    (translated / "locales" / "glossary.csv").write_text(
-        "term,locale,translation,rule,note\nbleeding,ar,النزيف|نزيف,required,side effect\n", encoding="utf-8"
-    )
+    write_glossary(translated, "bleeding,ar,النزيف|نزيف,required,side effect")
     result = l10n(translated, "check", "--format", "json")
     assert result.code == 1
     findings = json.loads(result.stdout)

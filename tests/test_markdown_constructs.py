@@ -25,6 +25,18 @@ base_url = "https://clinic.example/"
 """
 TITLE, DISCLAIMER = "Aftercare", "※ Side effects such as bleeding may occur depending on the individual."
 FRONT = {TITLE: "Nachsorge", DISCLAIMER: "※ Nebenwirkungen wie Blutungen können individuell auftreten."}
+# a required German term for each point of the disclaimer (the gate needs them)
+GLOSSARY = """\
+term,locale,translation,rule,note
+※,*,,keep,marker
+inflammation,de,Entzündung,required,side effect
+bleeding,de,Blutung,required,side effect
+nerve damage,de,Nervenschäden,required,side effect
+depending on the individual,de,individuell,required,hedge
+consultation,de,Beratung,required,consultation
+medical team,de,Ärzteteam,required,doctors
+before surgery,de,vor der Operation,required,timing
+"""
 
 
 def make_site(root: Path, body: str) -> Path:
@@ -32,6 +44,11 @@ def make_site(root: Path, body: str) -> Path:
     (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     page = f"---\ntitle: {TITLE}\nslug: aftercare\ndisclaimer: {DISCLAIMER}\n---\n\n{body}"
     (root / "source" / "aftercare.md").write_text(page, encoding="utf-8")
+    for image in set(re.findall(r"images/[\w.-]+", body)):  # the files the page shows are in source/
+        (root / "source" / "images").mkdir(exist_ok=True)
+        (root / "source" / image).write_bytes(b"GIF89a")
+    (root / "locales").mkdir()
+    (root / "locales" / "glossary.csv").write_text(GLOSSARY, encoding="utf-8")
     for command in ("extract", "update"):
         result = l10n(root, command)
         assert result.code == 0, result.output
@@ -127,14 +144,14 @@ CASES = {
         '![Jawline after four weeks](images/after.jpg "Four weeks later")\n',
         {"Jawline after four weeks": "image alt", "Four weeks later": "image title"},
         {"Jawline after four weeks": "Kieferlinie nach vier Wochen", "Four weeks later": "Vier Wochen später"},
-        ('<p><img src="images/after.jpg" alt="Kieferlinie nach vier Wochen" title="Vier Wochen später" /></p>',),
+        ('<p><img src="../images/after.jpg" alt="Kieferlinie nach vier Wochen" title="Vier Wochen später" /></p>',),
     ),
     "image inside a sentence is a placeholder": Case(
         "Compare ![the photo before](images/before.jpg) with the one above.\n",
         {"Compare {image1} with the one above.": "paragraph", "the photo before": "image alt"},
         {"Compare {image1} with the one above.": "Vergleichen Sie {image1} mit dem obigen.",
          "the photo before": "das Foto vorher"},
-        ('<p>Vergleichen Sie <img src="images/before.jpg" alt="das Foto vorher" /> mit dem obigen.</p>',),
+        ('<p>Vergleichen Sie <img src="../images/before.jpg" alt="das Foto vorher" /> mit dem obigen.</p>',),
     ),
     "thematic break": Case(
         "Before.\n\n***\n\nAfter.\n",
@@ -247,7 +264,7 @@ def test_reference_links_resolve_on_the_localized_page(tmp_path: Path) -> None:
     assert '<a href="https://clinic.example/consent.pdf">Einwilligungsformular</a>' in german
     assert '<a href="https://clinic.example/faq" title="Fragen">häufigen Fragen</a>' in german
     assert '<a href="/prices">Preisliste</a>' in german
-    assert '<img src="images/side.jpg" alt="Seitenansicht" />' in german
+    assert '<img src="../images/side.jpg" alt="Seitenansicht" />' in german
 
 
 def test_nested_lists_in_block_quotes(tmp_path: Path) -> None:

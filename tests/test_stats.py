@@ -13,7 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import DISCLAIMER, TRANSLATIONS, l10n, po_path, snapshot, translate_catalog
+from conftest import DISCLAIMER, TRANSLATIONS, l10n, po_path, snapshot, translate_catalog, write_glossary
 from test_review import review
 
 
@@ -42,28 +42,39 @@ def test_table_shows_progress_and_why_a_page_is_withheld(translated: Path) -> No
     assert ar.split() == ["ar", str(done - 1), "1", str(total - done), "0", "0", str(total),
                           f"{100 * (done - 1) / total:.1f}%", "0/1", "publishable"]
     assert ko.split()[-2:] == ["1/1", "publishable"]
-    assert "withheld:\n  first-visit [ar]: the disclaimer is fuzzy (needs review)\n" in result.stdout
+    line = msgid_line(translated, "ar", "disclaimer")
+    assert f"withheld:\n  first-visit [ar]: the disclaimer is fuzzy (needs review): " \
+           f"locales/ar/LC_MESSAGES/messages.po:{line}\n" in result.stdout
+
+
+def msgid_line(root: Path, locale: str, msgctxt: str) -> int:
+    """The line of the msgid keyword after ``msgctxt``, counted by hand."""
+    lines = po_path(root, locale).read_text(encoding="utf-8").split("\n")
+    return lines.index(f'msgctxt "{msgctxt}"') + 2
 
 
 def test_json_counts_fuzzy_empty_errors_and_withheld_pages(translated: Path) -> None:
-    (translated / "locales" / "glossary.csv").write_text(
-        "term,locale,translation,rule,note\nbleeding,ar,النزيف|نزيف,required,side effect\n", encoding="utf-8"
-    )
-    changes = {DISCLAIMER: "※ قد تحدث آثار جانبية.", "Before you arrive": ""}  # bleeding dropped; one emptied
+    write_glossary(translated, "bleeding,ar,النزيف|نزيف,required,side effect")
+    changes = {DISCLAIMER: "※ قد تحدث آثار جانبية حسب الحالة الفردية.", "Before you arrive": ""}  # bleeding dropped; one emptied
     translate_catalog(translated, "ar", {**TRANSLATIONS["ar"], **changes}, fuzzy={"First Visit"})
 
     rows = by_locale(translated)
 
     total, done = message_count(translated), translated_count(translated, "ar")
     ar = rows["ar"]
-    assert (ar["total"], ar["approved"], ar["fuzzy"], ar["untranslated"]) == (total, done - 2, 1, total - done + 1)
+    # the disclaimer is approved in the catalog but fails an error check: not done, as the gate says
+    assert (ar["total"], ar["approved"], ar["fuzzy"], ar["untranslated"]) == (total, done - 3, 1, total - done + 1)
+    assert ar["failing"] == 1
     assert ar["errors"] == 1 and ar["mt_accepted_unchanged"] == 0
     [page] = ar["pages"]
     assert page["slug"] == "first-visit" and not page["publishable"] and page["gate"]
-    assert page["reasons"] == ["the disclaimer fails check glossary-required: 'bleeding' must be translated as 'النزيف' or 'نزيف'"]
+    line = msgid_line(translated, "ar", "disclaimer")
+    assert page["reasons"] == ["the disclaimer fails check glossary-required: 'bleeding' must be translated as "
+                               f"'النزيف' or 'نزيف': locales/ar/LC_MESSAGES/messages.po:{line}"]
     ko = rows["ko"]
     assert (ko["approved"], ko["fuzzy"], ko["errors"]) == (translated_count(translated, "ko"), 0, 0)
-    assert ko["pages"] == [{"slug": "first-visit", "publishable": True, "percent": 100.0, "reasons": [], "gate": False}]
+    assert ko["pages"] == [{"slug": "first-visit", "publishable": True, "percent": 100.0, "reasons": [], "gate": False,
+                            "outdated": []}]
     assert list(by_locale(translated, "--locale", "ko")) == ["ko"]
 
 
@@ -71,7 +82,50 @@ def test_below_threshold_is_a_reason_too(translated: Path) -> None:
     translate_catalog(translated, "ko", {**TRANSLATIONS["ko"], "Before you arrive": ""})
     [page] = by_locale(translated)["ko"]["pages"]
     assert not page["publishable"] and not page["gate"]
-    assert page["reasons"] == [f"{page['percent']:.0f}% approved, below the publish threshold of 100%"]
+    lines = po_path(translated, "ko").read_text(encoding="utf-8").split("\n")
+    line = lines.index('msgid "Before you arrive"') + 1
+    assert page["reasons"] == [f"{page['percent']:.0f}% approved, below the publish threshold of 100%: "
+                               f"locales/ko/LC_MESSAGES/messages.po:{line} (untranslated)"]
+
+
+def test_every_entry_holding_a_page_back_is_named_with_its_line(translated: Path) -> None:
+    write_glossary(translated, "medicines,ko,약,required,")
+    translate_catalog(translated, "ko", {"First Visit": "첫 방문", "Before you arrive": "",
+                                         "Please bring your ID card and a list of your medicines.": "신분증을 지참해 주세요."},
+                      fuzzy={"First Visit"})
+    lines = po_path(translated, "ko").read_text(encoding="utf-8").split("\n")
+
+    def at(msgid: str) -> str:
+        return f"locales/ko/LC_MESSAGES/messages.po:{lines.index(f'msgid {json.dumps(msgid, ensure_ascii=False)}') + 1}"
+
+    expected = (f"first-visit [ko]: 50% approved, below the publish threshold of 100%: {at('First Visit')} (fuzzy); "
+                f"{at('Before you arrive')} (untranslated); "
+                f"{at('Please bring your ID card and a list of your medicines.')} (fails check glossary-required)")
+    assert f"  {expected}\n" in l10n(translated, "stats").stdout
+    assert f"not published: {expected}\n" in l10n(translated, "build").stdout
+    check = l10n(translated, "check")
+    assert f"publish-threshold: {expected.replace('first-visit [ko]:', 'first-visit: not published:')}" \
+        in check.stdout
+
+
+def test_done_never_reads_100_percent_while_a_page_is_below_the_threshold(translated: Path) -> None:
+    # an approved entry that fails an error check is not done: the gate does not show it
+    write_glossary(translated, "arrive,ko,도착,required,")
+    ko = by_locale(translated)["ko"]
+    assert not ko["pages"][0]["publishable"]
+    assert ko["percent"] < 100 and ko["failing"] == 1
+    # a page message the catalog lacks (extract ran, update did not) counts as not done
+    write_glossary(translated)  # the disclaimer points only
+    page = translated / "source" / "first-visit.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nBring a friend.\n", encoding="utf-8")
+    assert l10n(translated, "extract").code == 0
+    ko = by_locale(translated)["ko"]
+    assert not ko["pages"][0]["publishable"]
+    assert ko["percent"] < 100 and ko["total"] == message_count(translated)
+    table = l10n(translated, "stats").stdout
+    assert "(run `l10n update`)" in table
+    for row in table.splitlines()[1:3]:
+        assert "100.0%" not in row or "1/1 publishable" in row, row
 
 
 def test_machine_drafts_accepted_unchanged_are_counted(translated: Path) -> None:

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import DISCLAIMER, gnu, l10n, po_path, snapshot, translate_catalog
+from conftest import DISCLAIMER, gnu, l10n, po_path, snapshot, translate_catalog, write_glossary
 from mt_stub import StubProvider
 
 # A key with characters that URL encoding changes, to catch it in query strings too.
 KEY = "sentinel-K3y/with+odd=chars:fx"
 LINK = "Our [booking page](https://clinic.example/book) is open every day.\\\nCall us first."
 LINK_KO = "ko: OUR [BOOKING PAGE](https://clinic.example/book) IS OPEN EVERY DAY.\\\nCALL US FIRST."
-MESSAGES = 12  # in the tiny project's catalogs
+MESSAGES = 15  # in the tiny project's catalogs
 TODAY = date.today().isoformat()
 
 
@@ -37,9 +37,7 @@ def site(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     with (project / "pyproject.toml").open("a", encoding="utf-8") as config:
         config.write("provider_retries = 2\nprovider_backoff = 0.01\n")
-    (project / "locales" / "glossary.csv").write_text(
-        "term,locale,translation,rule,note\nID card,*,,keep,kept as written\n", encoding="utf-8"
-    )
+    write_glossary(project, "ID card,*,,keep,kept as written")
     return project
 
 

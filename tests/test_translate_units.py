@@ -235,6 +235,7 @@ def test_library_errors_are_redacted() -> None:
 def test_redact_hides_every_spelling_of_a_key() -> None:
     assert redact("k=a/b+c k=a%2Fb%2Bc k=a/b%2Bc", ("a/b+c",)) == "k=*** k=*** k=***"
     assert redact("nothing here", ("",)) == "nothing here"
+    assert redact("id=abc secret=abcdef", ("abc", "abcdef")) == "id=*** secret=***"  # not ***def
 
 
 def test_rate_limit_spaces_requests() -> None:
@@ -251,3 +252,36 @@ def test_pseudo_keeps_a_leading_marker_in_front() -> None:
     assert pseudolocalize("{0} Side effects may occur.").startswith("{0} ⟦Šîð")
     assert pseudolocalize("{0}") == "{0}"
     assert pseudolocalize("Plain").startswith("⟦Þļåî")
+
+
+@pytest.mark.parametrize(
+    "url, secrets",
+    [
+        ("https://libre.example/", ()),
+        ("https://user:pa55word@libre.example/", ("pa55word",)),
+        ("https://x.example/translate?api-version=3.0&Subscription-Key=abcdef123", ("abcdef123",)),
+        ("https://x.example/?token=t0ken-value&lang=en", ("t0ken-value",)),
+        ("https://x.example/?key=short", ()),  # under six characters: would redact common words
+        ("https://x.example/?page=123456", ()),  # not named like a key
+    ],
+)
+def test_what_looks_like_a_key_in_a_url(url: str, secrets: tuple[str, ...]) -> None:
+    from pipeline.translate.transport import url_secrets
+
+    assert url_secrets(url) == secrets
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("plain text, 한국어", "plain text, 한국어"),
+        ("two\nlines\r\nhere", "two lines here"),
+        ("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m"),
+        ("bell\x07 csi\x9b del\x7f", "bell\\x07 csi\\x9b del\\x7f"),
+        ("half \ud800 pair", "half \\ud800 pair"),
+    ],
+)
+def test_provider_text_is_made_printable(text: str, shown: str) -> None:
+    from pipeline.translate.transport import printable
+
+    assert printable(text) == shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,22 @@ EXPECTED_FONTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def tabs(tmp_path_factory):
-    """The shipped site built once, and a Chromium tab (Debian's, driven by Playwright)."""
+LIBERATION = Path("/opt/l10n-test-fonts/liberation/usr/share/fonts")
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>{fonts}</dir>
+  <cachedir>{cache}</cachedir>
+</fontconfig>
+"""
+
+
+@pytest.fixture(scope="module", params=["system fonts", "with fonts-liberation"])
+def tabs(tmp_path_factory, request):
+    """The shipped site built once, and a Chromium tab (Debian's, driven by Playwright): with the
+    system's fonts, and with Liberation (what Chromium's recommended packages add) visible too,
+    whose metric aliases take over Arial and fontconfig's fallback."""
     import shutil
 
     from conftest import REPO
@@ -38,8 +52,14 @@ def tabs(tmp_path_factory):
     assert Path("/usr/bin/chromium").exists(), "install Chromium: apt-get install -y chromium (make test does it)"
     from playwright.sync_api import sync_playwright
 
+    env = None
+    if request.param == "with fonts-liberation":
+        assert LIBERATION.is_dir(), "unpack fonts-liberation into /opt/l10n-test-fonts/liberation (make test does it)"
+        conf = root / "fonts.conf"
+        conf.write_text(FONTS_CONF.format(fonts=LIBERATION, cache=root / "fontconfig-cache"), encoding="utf-8")
+        env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, env=env)
         tab = browser.new_page(viewport={"width": 1280, "height": 800})
         yield root, tab
         browser.close()

@@ -28,6 +28,7 @@ class Check:
     name: ClassVar[str]
     severity: ClassVar[str] = ERROR
     description: ClassVar[str]
+    ignorable: ClassVar[bool] = True  # an ``ignore-<check_id>`` flag silences it (not on the disclaimer)
 
     def run(self, unit: Unit) -> Iterator[str]:
         raise NotImplementedError

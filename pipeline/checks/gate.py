@@ -13,6 +13,7 @@ from lxml.etree import HTML, ParserError, _Element
 
 from ..catalogs import is_approved
 from .base import ERROR, Finding
+from .records import review_problem
 
 DISCLAIMER_CONTEXT = "disclaimer"
 _HIDDEN_STYLE = re.compile(
@@ -34,6 +35,9 @@ def catalog_verdict(
         return ["the disclaimer is fuzzy (needs review)"]
     if not is_approved(entry):
         return ["the disclaimer is not approved"]
+    unreviewed = review_problem(entry)  # clearing fuzzy is not a review
+    if unreviewed:
+        return [unreviewed]
     errors = [
         f"the disclaimer fails check {f.check}: {f.message}"
         for f in findings
@@ -50,13 +54,14 @@ def visible_text(markdown_html: str) -> str:
 
 @lru_cache(maxsize=256)  # a locale's pages share one disclaimer
 def expected_disclaimer(text: str) -> str:
-    """What the disclaimer element must read: the Markdown rendered, tags removed, spaces collapsed."""
-    from ..render import render_inline
+    """What the disclaimer element must read: the approved text (plain text, never Markdown),
+    spaces collapsed."""
+    return " ".join(text.split())
 
-    return visible_text(render_inline(text))
 
-
-def _hidden(element: _Element) -> str | None:
+def _hidden(element: _Element, contents: bool = True) -> str | None:
+    """Why markup alone hides ``element`` (None: it does not); ``contents=False`` leaves out the
+    rules that hide only what an element holds (a closed ``details`` still shows its summary)."""
     attrs, tag = element.attrib, element.tag
     if "hidden" in attrs:
         return f"<{tag}> has the hidden attribute"
@@ -66,7 +71,7 @@ def _hidden(element: _Element) -> str | None:
         return f"<{tag}> is hidden by its inline style"
     if tag in ("template", "noscript", "dialog"):
         return f"the disclaimer is inside <{tag}>"
-    if tag == "details" and "open" not in attrs:
+    if contents and tag == "details" and "open" not in attrs:
         return "the disclaimer is inside a closed <details>"
     return None
 
@@ -98,10 +103,51 @@ def page_problems(page_html: str, expected_text: str) -> list[str]:
         reason = _hidden(element)
         if reason:
             problems.append(f"the disclaimer is hidden: {reason}")
-    shown = " ".join("".join(aside.itertext()).split())
+    hidden: list[str] = []
+    shown = " ".join(rendered_text(aside, hidden).split())
     if shown != expected_text:
-        problems.append(f"the disclaimer reads {shown[:80]!r}, expected {expected_text[:80]!r}")
+        because = f" ({'; '.join(dict.fromkeys(hidden))})" if hidden else ""
+        problems.append(f"the disclaimer reads {shown[:80]!r}, expected {expected_text[:80]!r}{because}")
     return problems
+
+
+# Elements whose text a reader never gets as text: scripts, styles, form controls' options
+_NOT_RENDERED = frozenset(["script", "style", "template", "noscript", "title", "head", "select", "option",
+                           "datalist", "textarea", "object", "iframe", "svg", "math", "img", "input"])
+
+
+def rendered_text(element: _Element, hidden: list[str] | None = None) -> str:
+    """The text a reader gets from ``element`` (``innerText`` semantics as far as markup alone
+    decides them): descendants that are hidden (the ``hidden`` attribute, ``aria-hidden``, an
+    inline style that hides), never rendered (``template``, ``noscript``, ``script``…), or inside
+    a closed ``details`` (its ``summary`` aside) give no text; what was left out is noted in
+    ``hidden``."""
+    closed_details = element.tag == "details" and "open" not in element.attrib
+    parts: list[str] = [] if closed_details else [element.text or ""]
+    summary_seen = False
+    for child in element:
+        tail = "" if closed_details else child.tail or ""
+        if not isinstance(child.tag, str):  # a comment or processing instruction
+            parts.append(tail)
+            continue
+        reason = _hidden(child, contents=False)
+        if reason is None and child.tag in _NOT_RENDERED:
+            reason = f"<{child.tag}> is not rendered as text"
+        if reason is None and closed_details:
+            if child.tag == "summary" and not summary_seen:
+                summary_seen = True
+            else:
+                reason = "inside a closed <details>"
+        if reason is None:
+            parts.append(rendered_text(child, hidden))
+        elif hidden is not None and "".join(child.itertext()).strip():
+            hidden.append(f"text left out: {reason}")
+        parts.append(tail)
+    if closed_details and hidden is not None and (
+        (element.text or "").strip() or any((c.tail or "").strip() for c in element)
+    ):
+        hidden.append("text left out: inside a closed <details>")
+    return "".join(parts)
 
 
 @dataclass(frozen=True)
@@ -113,10 +159,12 @@ class Verdict:
     disclaimer_problems: tuple[str, ...]
     approved: int
     total: int
+    outdated: int = 0  # approved for the previous English and published: they count as ready
 
     @property
     def percent(self) -> float:
         return 100.0 * self.approved / self.total if self.total else 100.0
 
     def publishable(self, threshold: float) -> bool:
-        return not self.disclaimer_problems and self.percent >= threshold
+        ready = 100.0 * (self.approved + self.outdated) / self.total if self.total else 100.0
+        return not self.disclaimer_problems and ready >= threshold

@@ -18,6 +18,7 @@ from typing import Iterator
 from ..errors import InputError
 from ..files import read_text
 from .base import ERROR, Check, Unit
+from .invisible import drawn_text
 
 COLUMNS = ["term", "locale", "translation", "rule", "note"]
 RULES = ("required", "forbidden", "keep")
@@ -110,9 +111,9 @@ class GlossaryRequired(_GlossaryCheck):
     rule = "required"
 
     def run(self, unit: Unit) -> Iterator[str]:
-        target = unit.target.casefold()
+        target = drawn_text(unit.target).casefold()
         for term in self.matching(unit):
-            if not any(t.casefold() in target for t in term.translations):
+            if not any(drawn_text(t).casefold() in target for t in term.translations):
                 yield f"{term.term!r} must be translated as {' or '.join(repr(t) for t in term.translations)}"
 
 
@@ -124,10 +125,10 @@ class GlossaryForbidden(_GlossaryCheck):
     rule = "forbidden"
 
     def run(self, unit: Unit) -> Iterator[str]:
-        target = unit.target.casefold()
+        target = drawn_text(unit.target).casefold()
         for term in self.matching(unit):
             for wording in term.translations:
-                if wording.casefold() in target:
+                if drawn_text(wording).casefold() in target:
                     yield f"{term.term!r} must not be translated as {wording!r}"
 
 

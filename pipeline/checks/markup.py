@@ -7,12 +7,15 @@ what the page will show: a link whose target changed, a code span that lost a ba
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Iterable, Iterator
 
+from markdown_it.common.utils import escapeHtml
+
 from ..segments import has_inline_syntax
 from .base import ERROR, WARNING, Check, Unit
-from .inline import PLACEHOLDER, REFERENCE, URL, parse_inline
+from .inline import _MD, PLACEHOLDER, REFERENCE, URL, parse_inline
 
 MARKER = "※"
 # Markers that print literally when CommonMark does not pair them (checked longest first).
@@ -55,7 +58,7 @@ class MarkupMismatch(Check):
     name = "Markup, URLs and placeholders kept"
     severity = ERROR
     description = (
-        "Link targets, images, autolinks, code spans, URLs and {placeholders} match the source, "
+        "Link targets, images, autolinks, code spans, URLs, {placeholders} and %(name)s match the source, "
         "and no Markdown marker is left printing as text."
     )
 
@@ -71,13 +74,20 @@ class MarkupMismatch(Check):
         yield from _differences("URL", URL.findall(source.prose), URL.findall(target.prose))
         placeholders = PLACEHOLDER.findall(unit.source), PLACEHOLDER.findall(unit.target)
         yield from _differences("placeholder", *placeholders)
+        if "%" in unit.source or "%(" in unit.target:  # template strings are Python format strings
+            formats = sorted(set(_FORMAT.findall(unit.source))), sorted(set(_FORMAT.findall(unit.target)))
+            yield from _differences("format placeholder", *formats)
         yield from _stray_markers(unit.source, source.prose, target.prose)
 
 
+_FORMAT = re.compile(r"%\([^)]*\)[#0 +-]*\d*(?:\.\d+)?[a-zA-Z]")
+
+
 def _plain(message: str) -> bool:
-    """No inline syntax (so no links, images, code, references or markers), no ``{`` and no
-    URL scheme: every comparison of ``MarkupMismatch`` finds nothing in it."""
-    return not has_inline_syntax(message) and "{" not in message and "http" not in message and "mailto:" not in message
+    """No inline syntax (so no links, images, code, references or markers), no ``{``, no ``%(``
+    and no URL scheme: every comparison of ``MarkupMismatch`` finds nothing in it."""
+    return (not has_inline_syntax(message) and "{" not in message and "http" not in message
+            and "mailto:" not in message and "%(" not in message)
 
 
 def _labels(message: str) -> list[str]:
@@ -114,3 +124,36 @@ class StyleMismatch(Check):
         for style, name in _STYLE_NAMES.items():
             if want[style] != have[style]:
                 yield f"{name}: the source has {want[style]}, the translation {have[style]}"
+
+
+_HTML_LIKE = re.compile(r"</?[A-Za-z][^>]*>|<!--|&[A-Za-z][A-Za-z0-9]*;|&#[0-9]+;|&#[xX][0-9A-Fa-f]+;")
+
+
+class DisclaimerPlainText(Check):
+    check_id = "disclaimer-plain"
+    name = "Disclaimer is plain text"
+    severity = ERROR
+    description = (
+        "The disclaimer's translation is plain text: no emphasis, strikethrough, link, image, code, "
+        "line break, escape, entity or HTML (pages show it as written; no flag silences this)."
+    )
+
+    def run(self, unit: Unit) -> Iterator[str]:
+        if not unit.mandatory:
+            return
+        target = unit.target
+        tag = _HTML_LIKE.search(target)
+        if tag:
+            yield f"HTML or an entity ({tag.group(0)[:30]!r}) in the disclaimer: write plain text"
+        if not has_inline_syntax(target):
+            return
+        rendered = _MD.renderInline(target)
+        if " ".join(rendered.split()) == " ".join(escapeHtml(target).split()):
+            return
+        parsed = parse_inline(target)
+        found = [_STYLE_NAMES[s] for s in dict.fromkeys(parsed.styles)]
+        found += ["a link"] * bool(parsed.links or parsed.autolinks) + ["an image"] * bool(parsed.images)
+        found += ["a code span"] * bool(parsed.code)
+        what = ", ".join(found) if found else "Markdown syntax (an escape or marker that changes the text)"
+        if not tag or found:
+            yield f"{what} in the disclaimer: it must be plain text, shown exactly as written"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import multiprocessing
 import os
 import pickle
@@ -19,19 +20,25 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import polib
 
-from ..catalogs import code_version, compile_catalog, is_approved, read_catalog
+from ..catalogs import code_version, compile_catalog, is_approved, is_machine_draft, read_catalog
 from ..config import Config
 from ..errors import InputError
 from ..files import write_bytes_atomic
 from ..source import Page, load_pages
 from .base import ERROR, Finding
+from .claims import CHECK_ID as CLAIMS, Claim, load_claims_for
 from .gate import DISCLAIMER_CONTEXT, Verdict, catalog_verdict
 from .glossary import Term, load_glossary
 from .registry import all_checks, check_catalog
+
+
+Key = tuple[str | None, str]
+_LISTED = 10  # entries named in a reason; the rest are counted
+PUBLISHED_RECORD = "published.json"
 
 
 class LocaleState:
@@ -55,6 +62,15 @@ class LocaleState:
         self._catalog = catalog
         self._reread = reread
         self.mo: bytes | None = None  # the approved entries compiled, in a state made for a build
+        # (msgctxt, msgid, msgstr) the last build published in this locale, and how to show an
+        # outdated entry: set by ``assess`` (``use_record``), never cached with the state
+        self.published: frozenset[tuple[str | None, str, str]] = frozenset()
+        self.outdated_mode = "withhold"
+        self._outdated: dict[Key, str] | None = None
+
+    def use_record(self, published: frozenset[tuple[str | None, str, str]], mode: str) -> None:
+        """What the last build published here, which makes an entry outdated rather than withheld."""
+        self.published, self.outdated_mode, self._outdated = published, mode, None
 
     @property
     def catalog(self) -> polib.POFile | None:
@@ -73,9 +89,105 @@ class LocaleState:
         state.__dict__.update(
             error_keys=self.error_keys, _approved=self._approved, _complete=True,
             _disclaimer_problems={msgid: self._problems(msgid) for msgid in disclaimers},
-            _disclaimer_lines=disclaimers,
+            _disclaimer_lines=disclaimers, _lines=self._lines, _unapproved=self._unapproved,
+            _candidates=self._candidates, drafts=self.drafts,
         )
         return state
+
+    def _live(self) -> Iterator[polib.POEntry]:
+        return (e for e in (self.catalog if self.exists else []) if not e.obsolete and e.msgid and not e.msgid_plural)
+
+    @cached_property
+    def _lines(self) -> dict[Key, int]:
+        """The line of each live entry's msgid: where ``build``, ``check`` and ``stats`` point."""
+        return {(e.msgctxt, e.msgid): e.linenum for e in self._live()}
+
+    @cached_property
+    def _unapproved(self) -> dict[Key, str]:
+        """Why each live entry that pages may not show is not approved."""
+        failed: dict[Key, list[str]] = {}
+        for f in self.findings:
+            if f.severity == ERROR and f.check not in failed.setdefault((f.msgctxt, f.msgid), []):
+                failed[(f.msgctxt, f.msgid)].append(f.check)
+        why = {}
+        for e in self._live():
+            key = (e.msgctxt, e.msgid)
+            if key in self._approved:
+                continue
+            if not e.msgstr:
+                why[key] = "untranslated"
+            elif e.fuzzy and is_machine_draft(e):
+                why[key] = "unreviewed machine translation"
+            elif e.fuzzy:
+                why[key] = "fuzzy: its English changed" if e.previous_msgid else "fuzzy"
+            elif failed.get(key):
+                why[key] = "fails check " + ", ".join(failed[key])
+            else:
+                why[key] = "not approved"
+        return why
+
+    @cached_property
+    def _candidates(self) -> dict[Key, tuple[str | None, str, str]]:
+        """Entries fuzzy only because their English changed: a previous msgid, a human
+        translation (not an unreviewed machine draft), no error finding, not the disclaimer.
+        key -> (previous msgctxt, previous msgid, msgstr): outdated if the last build published that."""
+        errors = self.error_keys
+        return {
+            (e.msgctxt, e.msgid): (e.previous_msgctxt, e.previous_msgid, e.msgstr)
+            for e in self._live()
+            if e.fuzzy and e.msgstr and e.previous_msgid and e.msgctxt != DISCLAIMER_CONTEXT
+            and (e.msgctxt, e.msgid) not in errors and not is_machine_draft(e)
+        }
+
+    @cached_property
+    def drafts(self) -> frozenset[Key]:
+        """Fuzzy entries: never published as they are, so their findings block nothing."""
+        return frozenset((e.msgctxt, e.msgid) for e in self._live() if e.fuzzy)
+
+    def outdated(self) -> dict[Key, str]:
+        """Entries the last build published for their previous English: key -> that translation
+        (empty with ``outdated = "withhold"``)."""
+        if self._outdated is None:
+            published = self.published
+            self._outdated = {} if self.outdated_mode == "withhold" else {
+                key: previous[2] for key, previous in self._candidates.items() if previous in published
+            }
+        return self._outdated
+
+    def location(self, key: Key) -> str:
+        """``locales/<l>/LC_MESSAGES/messages.po:LINE`` of the entry's msgid."""
+        line = self._lines.get(key)
+        return f"{self.file}:{line}" if line is not None else f"{self.file}: no entry for {key[1][:60]!r}"
+
+    def outdated_entries(self, page: Page) -> tuple[str, ...]:
+        """Where the page's outdated entries are, in catalog order."""
+        outdated = self.outdated()
+        return tuple(self.location(k) for k in self._in_order(k for k in page.keys if k in outdated))
+
+    def holding_back(self, page: Page) -> tuple[str, ...]:
+        """Each entry of the page that it may not show: ``file:line (why)``, in catalog order."""
+        approved, outdated = self._approved, self.outdated()
+        keys = self._in_order(k for k in page.keys if k not in approved and k not in outdated)
+        return tuple(f"{self.location(k)} ({self._unapproved.get(k, 'not approved')})"
+                     if k in self._lines else f"{self.location(k)} (run `l10n update`)" for k in keys)
+
+    def published_pairs(self, page: Page) -> set[tuple[str | None, str, str]]:
+        """What showing ``page`` publishes: approved pairs, and for an outdated entry the pair
+        that made it outdated (so that the next build still knows it)."""
+        approved, outdated = self._approved, self.outdated()
+        pairs = {(*k, approved[k]) for k in page.keys if k in approved}
+        return pairs | {self._candidates[k] for k in page.keys if k in outdated}
+
+    def relevant(self, pair: tuple[str | None, str, str]) -> bool:
+        """Whether a recorded pair can still make an entry outdated (kept in the record)."""
+        return pair[:2] in self._lines or pair[:2] in self._previous_keys
+
+    @cached_property
+    def _previous_keys(self) -> frozenset[Key]:
+        return frozenset(previous[:2] for previous in self._candidates.values())
+
+    def _in_order(self, keys: Iterable[Key]) -> list[Key]:
+        return sorted(keys, key=lambda k: self._lines.get(k, 0))
 
     def disclaimer_line(self, msgid: str) -> int:
         """The line of the disclaimer ``msgid`` in the catalog (1 when it has none)."""
@@ -119,12 +231,46 @@ class LocaleState:
         """Approved translations without an error finding: what pages may show (do not modify)."""
         return self._approved
 
+    @cached_property
+    def _claims(self) -> dict[tuple[str | None, str], tuple[str, ...]]:
+        """(msgctxt, msgid) -> the prohibited claims in its translation (the disclaimer's are
+        among its own problems already)."""
+        found: dict[tuple[str | None, str], tuple[str, ...]] = {}
+        for f in self.findings:
+            if f.check == CLAIMS and f.msgctxt != DISCLAIMER_CONTEXT:
+                found[(f.msgctxt, f.msgid)] = (*found.get((f.msgctxt, f.msgid), ()), f"{f.file}:{f.line}: {f.message}")
+        return found
+
     def verdict(self, page: Page) -> Verdict:
         if not self.exists:
             return Verdict(page.slug, self.locale, ("there is no catalog for this locale",), 0, len(page.keys))
-        keys, approved = page.keys, self._approved
-        return Verdict(page.slug, self.locale, self._problems(page.disclaimer.msgid),
-                       sum(k in approved for k in keys), len(keys))
+        keys, approved, outdated = page.keys, self._approved, self.outdated()
+        problems = self._problems(page.disclaimer.msgid)
+        if self._claims:  # a prohibited claim withholds the page version, whatever the threshold
+            problems += tuple(p for m in page.messages for p in self._claims.get(m.key, ()))
+        return Verdict(page.slug, self.locale, problems, sum(k in approved for k in keys), len(keys),
+                       sum(k in outdated for k in keys))
+
+    def reasons(self, page: Page, verdict: Verdict, threshold: float) -> tuple[str, ...]:
+        """Why the page is not published here, naming the entries responsible."""
+        if verdict.disclaimer_problems:
+            key = (DISCLAIMER_CONTEXT, page.disclaimer.msgid)
+            where = self.location(key) if key in self._lines else self.file
+            return tuple(f"{problem}: {where}" for problem in verdict.disclaimer_problems)
+        entries = self.holding_back(page)
+        more = f"; and {len(entries) - _LISTED} more" if len(entries) > _LISTED else ""
+        shown = "; ".join(entries[:_LISTED]) + more
+        return (f"{verdict.percent:.0f}% approved, below the publish threshold of {threshold:g}%: {shown}",)
+
+
+def published_record(config: Config) -> dict[str, frozenset[tuple[str | None, str, str]]]:
+    """Per locale, the (msgctxt, msgid, msgstr) the last build published (``.cache/published.json``;
+    missing or damaged: nothing is known, so nothing is outdated)."""
+    try:
+        data = json.loads((config.cache_dir / PUBLISHED_RECORD).read_text(encoding="utf-8"))
+        return {loc: frozenset((c, m, s) for c, m, s in pairs) for loc, pairs in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
 
 
 def load_glossary_for(config: Config) -> tuple[Term, ...]:
@@ -143,24 +289,28 @@ def assess(
     code, the config): an unchanged catalog is not even parsed again. ``meanwhile`` runs in
     this process while worker processes check the catalogs (see ``in_parallel``)."""
     glossary = load_glossary_for(config)
+    claims = load_claims_for(config)
     chosen = tuple(locales or config.locales)
-    found = {loc: _cached_state(config, loc, glossary, build) for loc in chosen}
+    found = {loc: _cached_state(config, loc, glossary, build, claims) for loc in chosen}
     sizes = {loc: config.po_path(loc).stat().st_size if config.po_path(loc).is_file() else 0
              for loc in chosen if found[loc] is None}
     missing = sorted(sizes, key=sizes.__getitem__, reverse=True)  # largest first: even shares
     # A process costs tens of milliseconds to start: worth it only for large catalogs.
     parallel = sum(sizes.values()) > _PARALLEL_BYTES
-    jobs = [(config, loc, glossary, build, os.getpid()) for loc in missing]
+    jobs = [(config, loc, glossary, build, os.getpid(), claims) for loc in missing]
     found.update(zip(missing, in_parallel(_assess_locale, jobs, parallel, meanwhile)))
     states = {}
     for locale in chosen:
         outcome = found[locale]
         if outcome == _IN_CACHE:  # a worker's state, read from where it kept it
-            outcome = _cached_state(config, locale, glossary, build) or _assess_locale(
-                (config, locale, glossary, build, os.getpid()))
+            outcome = _cached_state(config, locale, glossary, build, claims) or _assess_locale(
+                (config, locale, glossary, build, os.getpid(), claims))
         if isinstance(outcome, _Failure):
             raise InputError(outcome.path, outcome.line, outcome.message)
         states[locale] = outcome
+    record = published_record(config)
+    for locale, state in states.items():
+        state.use_record(record.get(locale, frozenset()), config.outdated)
     return states
 
 
@@ -174,16 +324,19 @@ def pages_and_states(
     return loaded[0], states
 
 
-def _state_key(config: Config, locale: str, glossary: tuple[Term, ...], build: bool, data: bytes) -> tuple[Path, bytes]:
+def _state_key(config: Config, locale: str, glossary: tuple[Term, ...], build: bool, data: bytes,
+               claims: tuple[Claim, ...]) -> tuple[Path, bytes]:
     """Where a locale's state is kept, and the digest of what it comes from: the catalog's bytes."""
-    context = repr((_CACHE_FORMAT, locale, config.relative(config.po_path(locale)), glossary, code_version(), config, build))
+    context = repr((_CACHE_FORMAT, locale, config.relative(config.po_path(locale)), glossary, claims, code_version(),
+                    config, build))
     name = f"{locale}.pickle" if build else f"{locale}.catalog.pickle"
     return config.cache_dir / "states" / name, hashlib.sha256(context.encode() + data).digest()
 
 
-def _cached_state(config: Config, locale: str, glossary: tuple[Term, ...], build: bool) -> LocaleState | None:
+def _cached_state(config: Config, locale: str, glossary: tuple[Term, ...], build: bool,
+                  claims: tuple[Claim, ...]) -> LocaleState | None:
     try:
-        cache_path, key = _state_key(config, locale, glossary, build, config.po_path(locale).read_bytes())
+        cache_path, key = _state_key(config, locale, glossary, build, config.po_path(locale).read_bytes(), claims)
         cached_key, state = pickle.loads(cache_path.read_bytes())
     except Exception:  # no catalog, no state kept, from another version, or damaged: work it out
         return None
@@ -205,7 +358,7 @@ def share_strings(states: Iterable[LocaleState]) -> None:
 
 
 _PARALLEL_BYTES = 2_000_000
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -271,8 +424,10 @@ def in_parallel(
 _IN_CACHE = "in .cache/states"
 
 
-def _assess_locale(job: tuple[Config, str, tuple[Term, ...], bool, int]) -> LocaleState | _Failure | str:
-    config, locale, glossary, build, parent = job
+def _assess_locale(
+    job: tuple[Config, str, tuple[Term, ...], bool, int, tuple[Claim, ...]]
+) -> LocaleState | _Failure | str:
+    config, locale, glossary, build, parent, claims = job
     path = config.po_path(locale)
     file = config.relative(path)
     if not path.is_file():
@@ -285,11 +440,11 @@ def _assess_locale(job: tuple[Config, str, tuple[Term, ...], bool, int]) -> Loca
         catalog = read_catalog(path, config, data)
     except InputError as exc:
         return _Failure(exc.path, exc.line, exc.message)
-    state = LocaleState(locale, file, catalog, tuple(_findings(config, locale, file, catalog, glossary)))
+    state = LocaleState(locale, file, catalog, tuple(_findings(config, locale, file, catalog, glossary, claims)))
     mo = _compiled(config, locale, catalog, state.error_keys) if build else None
     state = state.for_build(mo, partial(read_catalog, path, config))
     if data is not None:
-        cache_path, key = _state_key(config, locale, glossary, build, data)
+        cache_path, key = _state_key(config, locale, glossary, build, data, claims)
         try:
             write_bytes_atomic(cache_path, pickle.dumps((key, state), protocol=5))
         except OSError:
@@ -320,18 +475,19 @@ def _compiled(config: Config, locale: str, catalog: polib.POFile, errors: frozen
 
 
 def _findings(
-    config: Config, locale: str, file: str, catalog: polib.POFile, glossary: tuple[Term, ...]
+    config: Config, locale: str, file: str, catalog: polib.POFile, glossary: tuple[Term, ...],
+    claims: tuple[Claim, ...] = (),
 ) -> list[Finding]:
     """``check_catalog`` over the catalog, taking the findings of unchanged entries from the cache."""
     cache_path = config.cache_dir / "checks" / f"{locale}.pickle"
-    context = hashlib.sha256(repr((_CACHE_FORMAT, locale, glossary, code_version())).encode()).hexdigest()
+    context = hashlib.sha256(repr((_CACHE_FORMAT, locale, glossary, claims, code_version())).encode()).hexdigest()
     try:
         with open(cache_path, "rb") as handle:
             cached = pickle.load(handle)
         known = cached["units"] if cached.get("context") == context else {}
     except Exception:  # missing, from another version, or damaged: check everything again
         known = {}
-    checks = all_checks(glossary)
+    checks = all_checks(glossary, claims)
     units: dict[bytes, tuple[tuple[str, str, str], ...]] = {}
     findings = []
     checked = 0

@@ -7,10 +7,13 @@ from typing import Iterable
 import polib
 
 from .base import Check, Finding, Unit
+from .claims import Claim, Claims
+from .coverage import DisclaimerPoints
+from .fragment import UntranslatedFragment
 from .glossary import GlossaryForbidden, GlossaryKeep, GlossaryRequired, Term
-from .invisible import InvisibleCharacters
+from .invisible import ControlCharacters, InvisibleCharacters
 from .length import LengthRatio
-from .markup import MarkerKept, MarkupMismatch, StyleMismatch
+from .markup import DisclaimerPlainText, MarkerKept, MarkupMismatch, StyleMismatch
 from .punctuation import FinalPunctuation, LocaleComma
 from .script import UnexpectedScript
 from .typography import DoubleSpace, EdgeWhitespace
@@ -19,17 +22,22 @@ from .untranslated import Untranslated
 MANDATORY_CONTEXT = "disclaimer"
 
 
-def all_checks(glossary: tuple[Term, ...] = ()) -> list[Check]:
-    """Every check, errors first; those that need the termbase get it."""
+def all_checks(glossary: tuple[Term, ...] = (), claims: tuple[Claim, ...] = ()) -> list[Check]:
+    """Every check, errors first; those that need the termbase or the claims list get it."""
     return [
         MarkerKept(),
+        DisclaimerPoints(glossary),
+        Claims(claims),
         MarkupMismatch(),
+        DisclaimerPlainText(),
         EdgeWhitespace(),
         InvisibleCharacters(),
+        ControlCharacters(),
         UnexpectedScript(glossary),
         GlossaryRequired(glossary),
         GlossaryForbidden(glossary),
         GlossaryKeep(glossary),
+        UntranslatedFragment(glossary),
         StyleMismatch(),
         DoubleSpace(),
         Untranslated(glossary),
@@ -46,7 +54,9 @@ def check_unit(
     except on mandatory messages (the disclaimer)."""
     checks = checks if isinstance(checks, (list, tuple)) else list(checks)
     flags = set(flags)
-    ignored = set() if unit.mandatory or not flags else {c for c in checks if f"ignore-{c.check_id}" in flags}
+    ignored = set() if unit.mandatory or not flags else {
+        c for c in checks if c.ignorable and f"ignore-{c.check_id}" in flags
+    }
     return [(check, message) for check in checks if check not in ignored for message in check.run(unit)]
 
 

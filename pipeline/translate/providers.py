@@ -9,7 +9,6 @@ variables (deep-translator's names where it has them), read when a run starts.
 from __future__ import annotations
 
 import importlib
-import importlib.metadata
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -69,6 +68,7 @@ class Provider:
     call_kwargs: Mapping[str, Any] = field(default_factory=dict)
     keys_optional_with_url: bool = False  # a self-hosted server may need no key
     any_locale: Callable[[str], str] | None = None  # providers that take language names
+    key_error: Callable[[Any], str | None] | None = None  # a refused key in a 200 answer
 
     @property
     def offline(self) -> bool:
@@ -187,6 +187,19 @@ def _baidu(source: str, target: str, keys: Mapping[str, str]) -> Any:
     )
 
 
+_BAIDU_KEY_ERRORS = {"52003", "54001"}  # unauthorised appid, wrong signature (so: wrong appkey)
+
+
+def _baidu_key_error(response: Any) -> str | None:
+    """Baidu answers HTTP 200 with an ``error_code`` when the appid or appkey is wrong."""
+    try:
+        answer = response.json()
+    except ValueError:
+        return None
+    code = str(answer.get("error_code", "")) if isinstance(answer, dict) else ""
+    return f"error {code}: {answer.get('error_msg', '')}".strip() if code in _BAIDU_KEY_ERRORS else None
+
+
 def _qcri(source: str, target: str, keys: Mapping[str, str]) -> Any:
     from deep_translator import QcriTranslator
 
@@ -194,23 +207,9 @@ def _qcri(source: str, target: str, keys: Mapping[str, str]) -> Any:
 
 
 def _chatgpt(source: str, target: str, keys: Mapping[str, str]) -> Any:
-    from deep_translator import ChatGptTranslator
+    from .chatgpt import ChatGptTranslator  # deep-translator's needs openai<1: see chatgpt.py
 
-    try:
-        version = importlib.metadata.version("openai")
-    except importlib.metadata.PackageNotFoundError:
-        version = None
-    if version is None or int(version.split(".")[0]) >= 1:
-        # deep-translator 1.11 calls openai.ChatCompletion, which openai 1.0 removed.
-        raise InputError(
-            None,
-            None,
-            "the chatgpt provider needs the openai package below 1.0: pip install 'openai<1'",
-        )
-    names = {source: source, target: target}
-    return ChatGptTranslator(
-        source=source, target=target, api_key=keys["OPEN_API_KEY"], languages=names
-    )
+    return ChatGptTranslator(source=source, target=target, api_key=keys["OPEN_API_KEY"])
 
 
 def _english_name(locale: str) -> str:
@@ -301,6 +300,7 @@ PROVIDERS: dict[str, Provider] = {
             codes=_BAIDU_CODES,
             listed=lambda: _library_codes("BAIDU_LANGUAGE_TO_CODE"),
             factory=_baidu,
+            key_error=_baidu_key_error,
             rate=1,  # Baidu's standard plan allows one request per second
         ),
         Provider(

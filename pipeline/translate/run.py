@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import os
 import re
 import threading
 import time
@@ -25,12 +24,15 @@ import polib
 
 from ..catalogs import read_catalog, write_catalog
 from ..checks.glossary import load_glossary
-from ..config import Config
+from ..config import Config, source_date_epoch
 from ..errors import InputError
 from .cache import CacheKey, TranslationCache
+from .answers import as_text, refusal
 from .masking import Masked, Masker, unmask
 from .providers import Provider, provider_named
-from .transport import KeyRejected, ProviderError, RateLimit, RetryPolicy, Transport, redact
+from .transport import (
+    KeyRejected, ProviderError, RateLimit, RetryPolicy, Transport, redact, url_secrets,
+)
 
 COMMENT_PREFIX = "machine translation:"
 CACHE_FILE = "translations.sqlite3"
@@ -137,10 +139,8 @@ def _is_empty(entry: polib.POEntry) -> bool:
 
 
 def _today() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date().isoformat()
-    return datetime.date.today().isoformat()
+    moment = source_date_epoch()
+    return moment.date().isoformat() if moment else datetime.date.today().isoformat()
 
 
 def _fill(entry: polib.POEntry, text: str, comment: str) -> None:
@@ -195,7 +195,7 @@ class _Run:
         self.provider = provider
         self.url = url
         self.keys = keys
-        self.secrets = tuple(keys.values())
+        self.secrets = (*keys.values(), *url_secrets(url))
         self.base_url = (url or provider.default_endpoint(keys)) if provider else None
         self.endpoint = redact(self.base_url, self.secrets) if self.base_url else None
         self.source = provider.code(config.source_locale) if provider else config.source_locale
@@ -263,17 +263,18 @@ class _Run:
             for draft in self.jobs.pop(key):
                 draft.work.cached += 1
                 if apply:
-                    self._accept(draft, answer)
+                    self._accept(draft, redact(answer, self.secrets))
 
     def _cache_key(self, key: tuple[str, str]) -> CacheKey:
         return CacheKey(self.provider.name, self.endpoint, self.source, key[0], key[1])
 
-    def _accept(self, draft: _Draft, answer: object) -> bool:
-        """Fill the draft's entry, unless the answer is empty or lost a masked token."""
-        text = answer.strip() if isinstance(answer, str) else ""
-        restored = unmask(text, draft.masked.originals) if text else None
+    def _accept(self, draft: _Draft, answer: str) -> bool:
+        """Fill the draft's entry, unless the answer is empty, refused or lost a masked token."""
+        text = answer.strip()
+        refused = refusal(text, draft.masked.text) if text else None
+        restored = unmask(text, draft.masked.originals) if text and not refused else None
         if restored is None:
-            reason = "the answer lost masked markup" if text else "empty answer"
+            reason = refused or ("the answer lost masked markup" if text else "empty answer")
             draft.work.left_empty.append((draft.entry, reason))
             return False
         _fill(draft.entry, draft.lead + restored + draft.trail, self.comment)
@@ -325,7 +326,10 @@ class _Run:
             backoff=_setting(self.config, "provider_backoff", 1.0),
         )
         protected = bool(provider.keys)
-        return Transport(timeout, policy, self.secrets, protected, RateLimit(rate or None))
+        return Transport(
+            timeout, policy, self.secrets, protected, RateLimit(rate or None),
+            key_error=provider.key_error,
+        )  # fmt: skip
 
     def send(self, jobs: int, timeout: float, progress: Progress | None) -> None:
         """Send every job, save what comes back; a rejected key stops everything (exit 2)."""
@@ -389,9 +393,11 @@ class _Run:
             return
         drafts = self.jobs[key]
         self._count(drafts, key)
-        accepted = [self._accept(draft, answer) for draft in drafts]  # every draft, no short cut
+        # An answer may echo the key: hidden before it is stored or shown anywhere.
+        text = redact(as_text(answer) or "", self.secrets)
+        accepted = [self._accept(draft, text) for draft in drafts]  # every draft, no short cut
         if all(accepted) and self.cache is not None:
-            self.cache.put(self._cache_key(key), answer.strip())
+            self.cache.put(self._cache_key(key), text.strip())
 
     def _failed(self, key: tuple[str, str], error: ProviderError) -> None:
         drafts = self.jobs[key]
@@ -445,7 +451,7 @@ def translate(
     """
     chosen = provider_named(provider) if provider else None
     url = _check_url(url)
-    if chosen and url and (chosen.offline or chosen.name == "chatgpt"):
+    if chosen and url and chosen.offline:
         raise InputError(None, None, f"the {chosen.name} provider does not take --provider-url")
     keys = chosen.read_keys(url, required=not dry_run) if chosen else {}
     run = _Run(config, locales or config.locales, chosen, url, keys, dry_run)

@@ -1,10 +1,11 @@
 """How one request reaches a provider: timeouts, HTTP statuses, retries, key redaction.
 
-deep-translator calls ``requests.get``/``requests.post`` with no timeout and folds HTTP statuses
-into exceptions that lose them (or into none at all). This is the one place that fixes that:
+deep-translator calls ``requests.get``/``requests.post`` with no timeout, no size limit, and folds
+HTTP statuses into exceptions that lose them (or into none at all). This is the one place that fixes
+that:
 ``install`` replaces the ``requests`` name inside a deep-translator provider module by a proxy.
 Inside ``Transport.call`` the proxy sends through a session of ours that bounds the whole request
-by ``timeout`` and raises typed errors on 401/403, 429 and 5xx; outside it (any other user of
+by ``timeout`` and ``MAX_ANSWER`` bytes and raises typed errors on 401/403, 429 and 5xx; outside it (any other user of
 deep-translator in the process) the proxy is plain ``requests``.
 """
 
@@ -12,19 +13,24 @@ from __future__ import annotations
 
 import email.utils
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, TypeVar
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
 T = TypeVar("T")
+
+# An answer is one translated text: a megabyte is far beyond any real one. Larger answers are cut
+# off while they stream in, so neither memory nor --timeout depends on what a server sends.
+MAX_ANSWER = 1 << 20
 
 _active = threading.local()
 
@@ -46,10 +52,10 @@ class Retryable(ProviderError):
 
 
 class KeyRejected(ProviderError):
-    """The provider refused the API key (401/403)."""
+    """The provider refused the API key (401/403, or the provider's own way of saying so)."""
 
-    def __init__(self, status: int) -> None:
-        super().__init__(f"HTTP {status}")
+    def __init__(self, status: int, reason: str | None = None) -> None:
+        super().__init__(reason or f"HTTP {status}")
         self.status = status
 
 
@@ -97,13 +103,35 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
+_SECRET_NAME = re.compile(r"key|token|secret|auth|sig|pass|client|appid", re.IGNORECASE)
+
+
+def url_secrets(url: str | None) -> tuple[str, ...]:
+    """What looks like a key in a URL: the password of ``user:password@`` and the values of query
+    parameters named like keys (``?api_key=...``, ``&token=...``), six characters or longer."""
+    if not url:
+        return ()
+    parts = urlsplit(url)
+    found = [parts.password] if parts.password else []
+    found += [v for name, v in parse_qsl(parts.query) if len(v) >= 6 and _SECRET_NAME.search(name)]
+    return tuple(found)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Provider text fit for a terminal: newlines become spaces, other controls (ANSI escapes
+    among them) and lone surrogates are spelled as escapes, never sent to the terminal raw."""
+    text = text.replace("\r\n", " ").replace("\n", " ")
+    return _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
 def redact(text: str, secrets: tuple[str, ...]) -> str:
     """``text`` with every secret (also URL-encoded, as it appears in query strings) hidden."""
-    for secret in secrets:
-        if not secret:
-            continue
-        for form in {secret, quote(secret), quote(secret, safe=""), quote_plus(secret)}:
-            text = text.replace(form, "***")
+    forms = {f for s in secrets if s for f in (s, quote(s), quote(s, safe=""), quote_plus(s))}
+    for form in sorted(forms, key=len, reverse=True):  # a key inside a longer one: the longer first
+        text = text.replace(form, "***")
     return text
 
 
@@ -152,8 +180,12 @@ class Transport:
         key_protected: bool = False,
         rate: RateLimit | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        key_error: Callable[[requests.Response], str | None] | None = None,
+        max_answer: int = MAX_ANSWER,
     ) -> None:
         self.timeout = timeout
+        self.key_error = key_error  # for providers that answer "bad key" with HTTP 200
+        self.max_answer = max_answer
         self.policy = policy
         self.secrets = secrets
         self.key_protected = key_protected
@@ -183,7 +215,7 @@ class Transport:
             except ProviderError:
                 raise
             except Exception as exc:  # deep-translator choking on an answer it did not expect
-                detail = redact(str(exc), self.secrets).replace("\n", " ")[:160]
+                detail = printable(redact(str(exc), self.secrets))[:160]
                 raise ProviderError(f"unexpected answer ({type(exc).__name__}: {detail})") from None
             finally:
                 _active.transport = previous
@@ -193,15 +225,23 @@ class Transport:
         """One HTTP request, bounded by ``timeout`` from connect to the last byte of the body."""
         kwargs.pop("timeout", None)
         kwargs.pop("stream", None)
+        # requests would read a redirect's body whole, past the size cap, and send the request on
+        # to wherever the answer points: a redirect is reported instead.
+        kwargs["allow_redirects"] = False
         deadline = time.monotonic() + self.timeout
         late = f"no complete answer within {self.timeout:g} s"
         for name, value in self._environment(url).items():
             if kwargs.get(name) is None:
                 kwargs[name] = value
+        too_big = f"answer larger than {self.max_answer:,} bytes: cut off"
         try:
             response = self._session().request(
                 method, url, timeout=self.timeout, stream=True, **kwargs
             )
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_answer:
+                response.close()
+                raise ProviderError(too_big)
             body = bytearray()
             while True:
                 # read1 returns what has arrived: a server dripping bytes still meets the deadline
@@ -209,6 +249,9 @@ class Transport:
                 if not chunk:
                     break
                 body += chunk
+                if len(body) > self.max_answer:
+                    response.close()
+                    raise ProviderError(too_big)
                 if time.monotonic() > deadline:
                     response.close()
                     raise Retryable(late)
@@ -231,9 +274,16 @@ class Transport:
             raise Retryable(
                 f"HTTP {status}", parse_retry_after(response.headers.get("Retry-After"))
             )
+        if 300 <= status < 400:
+            where = printable(redact(response.headers.get("Location", ""), self.secrets))[:160]
+            raise ProviderError(f"HTTP {status}: redirected to {where or '?'} (not followed: use that URL)")
         if status >= 400:
-            excerpt = redact(response.text, self.secrets).strip().replace("\n", " ")[:160]
+            excerpt = printable(redact(response.text, self.secrets)).strip()[:160]
             raise ProviderError(f"HTTP {status}" + (f": {excerpt}" if excerpt else ""))
+        if self.key_protected and self.key_error is not None:
+            refusal = self.key_error(response)
+            if refusal:
+                raise KeyRejected(status, printable(redact(refusal, self.secrets)))
         return response
 
     def _environment(self, url: str) -> dict[str, Any]:
