@@ -250,8 +250,10 @@ def check(ctx: click.Context, fmt: str, locales: tuple[str, ...], browser: bool)
         _print_findings(list(findings))
         errors = sum(f.severity == "error" for f in findings)
         warnings = len(findings) - errors
+        reused = seen.pages_checked - seen.loaded if seen else 0
         in_browser = (
             f", {seen.pages_checked} in Chromium at {CONDITIONS_SUMMARY}"
+            f"{f' ({reused} unchanged: verdicts from .cache/)' if reused else ''}"
             f" (screenshots in reports/screenshots/)" if seen else ""
         )
         click.echo(

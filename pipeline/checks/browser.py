@@ -16,7 +16,9 @@ import mimetypes
 import os
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -111,6 +113,7 @@ class BrowserReport:
     findings: tuple[Finding, ...]
     pages_checked: int
     screenshots: tuple[Path, ...]
+    loaded: int = 0  # page versions Chromium laid out in this run (the others: verdicts from the cache)
 
     @property
     def failed(self) -> bool:
@@ -219,39 +222,128 @@ def check_in_browser(
 
     findings: list[Finding] = []
     screenshots: list[Path] = []
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(
-                executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
-            )
-        except PlaywrightError as exc:
-            raise InputError(executable, None, f"Chromium did not start: {_first_line(exc)}") from None
-        try:
-            # What Chromium on Linux sends, without "Headless": a page cannot tell the check from a reader.
-            agent = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                     f"Chrome/{browser.version.split('.')[0]}.0.0.0 Safari/537.36")
-            tab = _Tab(browser, config, allowed, agent)
-            for page in pages:
-                shot = screenshot_path(config, page)
-                problems: dict[str, list[str]] = {}
-                try:
-                    for label, found in tab.check(page, shot):
-                        for problem in found:
-                            problems.setdefault(problem, []).append(label)
-                except PlaywrightError as exc:
-                    problems.setdefault(f"Chromium could not check the page: {_first_line(exc)}", []).append("")
-                if shot.is_file():
-                    screenshots.append(shot)
-                findings.extend(
-                    Finding(page.locale, config.relative(page.path), 1, "disclaimer", page.msgid,
-                            BROWSER_CHECK, ERROR, _where(labels) + problem)
-                    for problem, labels in problems.items()
+    cache = VerdictCache(config, executable, allowed)
+    verdicts: dict[Path, dict[str, list[str]]] = {}
+    pending = []
+    for page in pages:
+        known = cache.get(page)
+        if known is None:
+            pending.append(page)
+        else:
+            verdicts[page.path] = known
+    if pending:
+        with sync_playwright() as playwright:
+            try:
+                browser = playwright.chromium.launch(
+                    executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
                 )
-        finally:
-            browser.close()
+            except PlaywrightError as exc:
+                raise InputError(executable, None, f"Chromium did not start: {_first_line(exc)}") from None
+            try:
+                # What Chromium on Linux sends, without "Headless": a page cannot tell the check from a reader.
+                agent = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                         f"Chrome/{browser.version.split('.')[0]}.0.0.0 Safari/537.36")
+                tab = _Tab(browser, config, allowed, agent)
+                for page in pending:
+                    problems: dict[str, list[str]] = {}
+                    try:
+                        for label, found in tab.check(page, screenshot_path(config, page)):
+                            for problem in found:
+                                problems.setdefault(problem, []).append(label)
+                        cache.put(page, problems)
+                    except PlaywrightError as exc:  # not a verdict: never cached
+                        problems.setdefault(f"Chromium could not check the page: {_first_line(exc)}", []).append("")
+                    verdicts[page.path] = problems
+            finally:
+                browser.close()
+        cache.save()
+    for page in pages:
+        shot = screenshot_path(config, page)
+        if shot.is_file():
+            screenshots.append(shot)
+        findings.extend(
+            Finding(page.locale, config.relative(page.path), 1, "disclaimer", page.msgid,
+                    BROWSER_CHECK, ERROR, _where(labels) + problem)
+            for problem, labels in verdicts[page.path].items()
+        )
     if locales is None:
         _remove_stale_screenshots(config, set(screenshots))
-    return BrowserReport(tuple(findings), len(pages), tuple(screenshots))
+    return BrowserReport(tuple(findings), len(pages), tuple(screenshots), len(pending))
+
+
+class VerdictCache:
+    """The browser's verdict on each page version, in ``.cache/browser-verdicts.json``, under a key
+    over everything that shapes what Chromium paints: the page's bytes, every other file of the
+    site a page may load (stylesheets, scripts, images), the text its notice must read, the
+    allowed outside resources, the check's own code (``code_version``), the Chromium binary and
+    the fonts installed. A page version whose key is known is not loaded again."""
+
+    def __init__(self, config: Config, executable: Path, allowed: dict[str, Path]) -> None:
+        from ..catalogs import code_version
+
+        self.path = config.cache_dir / "browser-verdicts.json"
+        try:
+            self.known: dict[str, dict[str, list[str]]] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.next: dict[str, dict[str, list[str]]] = {}
+        info = executable.stat()
+        site = hashlib.sha256()
+        for name, data in sorted(_site_files(config.output_dir)):
+            site.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        for url, local in sorted(allowed.items()):
+            site.update(url.encode() + b"\0" + hashlib.sha256(local.read_bytes()).digest())
+        self.context = "\0".join([code_version(), str(executable.resolve()), str(info.st_size), str(info.st_mtime_ns),
+                                   _fonts(), os.environ.get("FONTCONFIG_FILE", ""), site.hexdigest()])
+
+    def _key(self, page: BuiltPage) -> str:
+        return hashlib.sha256("\0".join([self.context, page.locale, str(page.path), page.expected or "\1"]).encode()
+                              + page.path.read_bytes()).hexdigest()
+
+    def get(self, page: BuiltPage) -> dict[str, list[str]] | None:
+        key = self._key(page)
+        found = self.known.get(key)
+        if found is not None:
+            self.next[key] = found
+        return found
+
+    def put(self, page: BuiltPage, problems: dict[str, list[str]]) -> None:
+        self.next[self._key(page)] = problems
+
+    def save(self) -> None:
+        try:
+            write_bytes_atomic(self.path, json.dumps(self.next, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        except OSError:
+            pass  # a read-only project: the next run checks again
+
+
+def _site_files(output: Path) -> list[tuple[str, bytes]]:
+    """Every file of ``output/`` a page may load: all but the pages themselves and the search
+    index's data (only a search reads it)."""
+    found = []
+    for folder, _dirs, names in os.walk(output, followlinks=False):
+        relative = os.path.relpath(folder, output)
+        for name in names:
+            path = os.path.join(folder, name)
+            inside = name if relative == "." else f"{relative}/{name}"
+            if relative != "." and name.endswith(".html") and "/" not in relative:
+                continue
+            if inside.startswith("pagefind/") and not inside.startswith("pagefind/pagefind-ui"):
+                continue
+            with open(path, "rb") as handle:
+                found.append((inside, handle.read()))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> str:
+    """What fontconfig offers (a font installed or removed changes what Chromium draws)."""
+    try:
+        listed = subprocess.run(["fc-list", "--format", "%{file} %{family}\n"], capture_output=True, text=True,
+                                timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        listed = "no fc-list"
+    return hashlib.sha256("".join(sorted(listed.splitlines(True))).encode()).hexdigest()
 
 
 def _where(labels: list[str]) -> str:
