@@ -48,6 +48,7 @@ test: $(STAMP) system-deps
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(if $(BENCH_PAGES),--pages $(BENCH_PAGES))
 	@if [ -f bench/bench_translate.py ]; then echo "$(BIN)/python bench/bench_translate.py"; $(BIN)/python bench/bench_translate.py; fi
+	@if [ -f bench/bench_browser.py ]; then echo "$(BIN)/python bench/bench_browser.py"; $(BIN)/python bench/bench_browser.py; fi
 
 clean:
 	rm -rf output .cache locales/*/LC_MESSAGES/*.mo

@@ -600,16 +600,15 @@ def build(
     if not withheld and (previous := fingerprint.unchanged()) is not None:
         return previous
 
+    from .checks.claims import load_claims_for, withheld_by_source
     from .state import pages_and_states
     from .search import enabled as search_enabled
 
-    from .checks.claims import load_claims_for, withheld_by_source
-
     pages, states = pages_and_states(config, build=True)
     # a prohibited claim in the English withholds the page in every language
-    withheld = {**withheld_by_source(config, pages, load_claims_for(config)), **(withheld or {})}
+    by_source = withheld_by_source(config, pages, load_claims_for(config))
     files, outcomes, mos, rendered, manifest = plan_site(config, pages, states, output, drafts,
-                                                         fingerprint.last_output, withheld or {})
+                                                         fingerprint.last_output, {**by_source, **(withheld or {})})
     try:
         if not drafts:
             for locale, mo in mos.items():
@@ -632,7 +631,8 @@ def build(
     if not drafts:
         _save_published_record(config, pages, states, outcomes)
     result = BuildResult(config.relative(output), tuple(outcomes), tuple(written), tuple(removed), total, rendered)
-    fingerprint.save(result, [config.mo_path(loc) for loc in mos] if not drafts else [])
+    if not withheld:  # a result shaped by the browser's verdicts is not what the inputs alone give
+        fingerprint.save(result, [config.mo_path(loc) for loc in mos] if not drafts else [])
     return result
 
 

@@ -225,7 +225,8 @@ def _print_findings(findings: list[Any]) -> None:
 @click.option("--locale", "-l", "locales", multiple=True, help="Only this locale (repeatable).")
 @click.option(
     "--browser", is_flag=True,
-    help="Also check each page's disclaimer in Chromium at 1280x800 and 390x844 (screenshots in reports/screenshots/).",
+    help="Also check each page's disclaimer as painted in Chromium, at several widths, schemes, densities, "
+         "hover, print, script on and off (screenshots in reports/screenshots/).",
 )
 @command(writes=False)
 def check(ctx: click.Context, fmt: str, locales: tuple[str, ...], browser: bool) -> None:
@@ -235,7 +236,7 @@ def check(ctx: click.Context, fmt: str, locales: tuple[str, ...], browser: bool)
     config = _config(ctx)
     chosen = _locales(config, locales)
     if browser:
-        from .checks.browser import VIEWPORTS, check_in_browser, chromium_executable
+        from .checks.browser import CONDITIONS_SUMMARY, check_in_browser, chromium_executable
 
         chromium = chromium_executable(config)  # missing: exit 2 with the install command, before any work
     report = check_project(config, chosen)
@@ -249,8 +250,10 @@ def check(ctx: click.Context, fmt: str, locales: tuple[str, ...], browser: bool)
         _print_findings(list(findings))
         errors = sum(f.severity == "error" for f in findings)
         warnings = len(findings) - errors
+        reused = seen.pages_checked - seen.loaded if seen else 0
         in_browser = (
-            f", {seen.pages_checked} in Chromium at {' and '.join(f'{w}x{h}' for w, h in VIEWPORTS)}"
+            f", {seen.pages_checked} in Chromium at {CONDITIONS_SUMMARY}"
+            f"{f' ({reused} unchanged: verdicts from .cache/)' if reused else ''}"
             f" (screenshots in reports/screenshots/)" if seen else ""
         )
         click.echo(

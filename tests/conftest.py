@@ -113,6 +113,28 @@ def write_glossary(root: Path, *rows: str) -> None:
     (root / "locales" / "glossary.csv").write_text(glossary_text(*rows), encoding="utf-8")
 
 
+# A page added after the Japanese catalog was complete (review workbench tests): one sentence
+# moved from an approved paragraph of the shipped mini facelift page, and new text.
+NEW_PAGE = """\
+---
+title: The SMAS Layer
+slug: smas-layer
+description: What the SMAS layer is and why a facelift works on it.
+disclaimer: {disclaimer}
+---
+
+## What the SMAS Layer Is
+
+The SMAS layer is a thin fascial layer located beneath the skin and is a structure
+that plays an important role in maintaining facial firmness and shape.
+
+Ask the medical team which approach suits your face.
+"""
+MOVED = ("The SMAS layer is a thin fascial layer located beneath the skin and is a structure that plays an "
+         "important role in maintaining facial firmness and shape.")
+MOVED_JA = "SMAS層は皮膚の下にある薄い筋膜の層で、顔のハリと形を維持するうえで重要な役割を果たす構造です。"
+
+
 @dataclass
 class Result:
     code: int

@@ -19,30 +19,12 @@ import polib
 import pytest
 import wcwidth
 
-from conftest import gnu, l10n, po_path
+from conftest import MOVED, MOVED_JA, NEW_PAGE, gnu, l10n, po_path
 
 TMUX = shutil.which("tmux")
 COLUMNS = 90
 PROMPT = "[a]ccept [e]dit [s]kip [q]uit [?]help"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
-NEW_PAGE = """\
----
-title: The SMAS Layer
-slug: smas-layer
-description: What the SMAS layer is and why a facelift works on it.
-disclaimer: {disclaimer}
----
-
-## What the SMAS Layer Is
-
-The SMAS layer is a thin fascial layer located beneath the skin and is a structure
-that plays an important role in maintaining facial firmness and shape.
-
-Ask the medical team which approach suits your face.
-"""
-MOVED = ("The SMAS layer is a thin fascial layer located beneath the skin and is a structure that plays an "
-         "important role in maintaining facial firmness and shape.")
-MOVED_JA = "SMAS層は皮膚の下にある薄い筋膜の層で、顔のハリと形を維持するうえで重要な役割を果たす構造です。"
 # typed in $EDITOR (the editor script takes them in this order)
 IN_EDITOR = {
     "The SMAS Layer": "SMAS層について",

@@ -11,7 +11,9 @@ import pytest
 import wcwidth
 from click.testing import CliRunner
 
-from conftest import DISCLAIMER, TRANSLATIONS, Result, gnu, l10n, po_path, translate_catalog
+from conftest import (
+    DISCLAIMER, MOVED, MOVED_JA, NEW_PAGE, TRANSLATIONS, Result, gnu, l10n, po_path, translate_catalog,
+)
 from pipeline.cli import main
 
 EPOCH = "1767225600"  # 2026-01-01 00:00 UTC
@@ -26,26 +28,6 @@ KO_TEMPLATES = {
     "Choose a language": "언어 선택",
     "Procedure pages in this language: %(count)s": "이 언어로 제공되는 시술 안내 페이지: %(count)s",
 }
-# A page added after the Japanese catalog was complete: one sentence moved from an approved
-# paragraph of the mini facelift page, and new text.
-NEW_PAGE = """\
----
-title: The SMAS Layer
-slug: smas-layer
-description: What the SMAS layer is and why a facelift works on it.
-disclaimer: {disclaimer}
----
-
-## What the SMAS Layer Is
-
-The SMAS layer is a thin fascial layer located beneath the skin and is a structure
-that plays an important role in maintaining facial firmness and shape.
-
-Ask the medical team which approach suits your face.
-"""
-MOVED = ("The SMAS layer is a thin fascial layer located beneath the skin and is a structure that plays an "
-         "important role in maintaining facial firmness and shape.")
-MOVED_JA = "SMAS層は皮膚の下にある薄い筋膜の層で、顔のハリと形を維持するうえで重要な役割を果たす構造です。"
 
 
 def review(root: Path, keys: str, *args: str, editor: str | None = None, columns: int | None = None) -> Result:

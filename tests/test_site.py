@@ -305,7 +305,7 @@ def test_publish_runs_the_browser_gate(translated: Path, tmp_path: Path, monkeyp
     (translated / "templates" / "style.css").write_text(css, encoding="utf-8")
     strict = l10n(translated, "publish", "--dest", str(dest), "--strict")
     assert strict.code == 1
-    assert "first-visit [ko]: not published: in Chromium [ko]:" in strict.stderr and "not visible" in strict.stderr
+    assert "first-visit [ko]: not published: in Chromium [ko]:" in strict.stderr and "the notice is not rendered" in strict.stderr
     assert snapshot(dest) == before
     # without --strict the Korean version is left out, with every link to it; the rest is published
     result = l10n(translated, "publish", "--dest", str(dest))
