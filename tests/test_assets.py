@@ -120,7 +120,7 @@ def test_a_symlink_out_of_source_is_refused_and_never_published(translated: Path
     images = translated / "source" / "images"
     images.mkdir()
     (images / "env.svg").symlink_to("/proc/self/environ")
-    line = _append(translated, "![Environment](images/env.svg)")
+    _append(translated, "![Environment](images/env.svg)")
     before = snapshot(translated)
     result = l10n(translated, "build")
     assert result.code == 2, result.output

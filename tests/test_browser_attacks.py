@@ -10,7 +10,6 @@ must publish every page in every language. Real Chromium throughout.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest

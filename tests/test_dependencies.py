@@ -11,7 +11,6 @@ import re
 import tomllib
 from collections.abc import Callable
 from importlib import metadata
-from pathlib import Path
 
 import pytest
 from conftest import REPO
