@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Iterator
 
 from .errors import InputError
 from .files import read_text
@@ -42,26 +43,33 @@ class Term:
         return self.locale in ("*", locale)
 
 
-def load_glossary(path: Path, display: str, locales: tuple[str, ...]) -> tuple[Term, ...]:
-    """Read and validate the glossary; a missing file is an empty glossary."""
+def table_rows(path: Path, display: str, columns: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line, stripped cells) of each row of a CSV table with the header ``columns``; blank rows
+    skipped, a wrong header or column count is an ``InputError`` at its line. A missing file has
+    no rows. The glossary and the claims list are such tables."""
     if not path.is_file():
-        return ()
-    text = read_text(path, display)
-    rows = csv.reader(io.StringIO(text, newline=""))
-    terms = []
+        return
+    rows = csv.reader(io.StringIO(read_text(path, display), newline=""))
     header = next(rows, None)
     if header is None:
-        return ()
-    if [h.strip() for h in header] != COLUMNS:
-        raise InputError(display, 1, f"the header must be {','.join(COLUMNS)}")
+        return
+    if [h.strip() for h in header] != columns:
+        raise InputError(display, 1, f"the header must be {','.join(columns)}")
     line = 1
     for row in rows:
         line += 1 + sum(cell.count("\n") for cell in row)
         if not row or all(not cell.strip() for cell in row):
             continue
-        if len(row) != len(COLUMNS):
-            raise InputError(display, line, f"expected {len(COLUMNS)} columns, found {len(row)}")
-        term, locale, translation, rule, _note = (cell.strip() for cell in row)
+        if len(row) != len(columns):
+            raise InputError(display, line, f"expected {len(columns)} columns, found {len(row)}")
+        yield line, [cell.strip() for cell in row]
+
+
+def load_glossary(path: Path, display: str, locales: tuple[str, ...]) -> tuple[Term, ...]:
+    """Read and validate the glossary; a missing file is an empty glossary."""
+    terms = []
+    for line, row in table_rows(path, display, COLUMNS):
+        term, locale, translation, rule, _note = row
         if not term:
             raise InputError(display, line, "empty term")
         if rule not in RULES:

@@ -13,25 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import NEW_PAGE as SMAS_PAGE
 from conftest import REPO, gnu, l10n, po_path
 
 POCOUNT = Path(sys.executable).parent / "pocount"
 LOCALES = ("ko", "ja", "zh_Hans", "zh_Hant", "th", "vi", "ru", "ar")
-NEW_PAGE = """\
----
-title: The SMAS Layer
-slug: smas-layer
-description: What the SMAS layer is and why a facelift works on it.
-disclaimer: {disclaimer}
----
-
-## What the SMAS Layer Is
-
-The SMAS layer is a thin fascial layer located beneath the skin and is a structure
-that plays an important role in maintaining facial firmness and shape.
-
-Ask the medical team which approach suits your face, 2-3 weeks <b>before</b> surgery.
-"""
+NEW_PAGE = SMAS_PAGE.replace("suits your face.", "suits your face, 2-3 weeks <b>before</b> surgery.")
 
 
 def pocount(path: Path) -> dict[str, int]:

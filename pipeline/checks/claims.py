@@ -11,8 +11,6 @@ or spelling variant slips a claim past the list. The check cannot be silenced wi
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from ..errors import InputError
-from ..files import read_text
+from ..glossary import table_rows
 from .base import ERROR, Check, Finding, Unit
 
 if TYPE_CHECKING:
@@ -90,22 +88,8 @@ def load_claims(path: Path, display: str) -> tuple[Claim, ...]:
     does not configure are kept (the shipped list covers nine languages) but never apply."""
     from ..config import validate_locale
 
-    if not path.is_file():
-        return ()
-    rows = csv.reader(io.StringIO(read_text(path, display), newline=""))
-    header = next(rows, None)
-    if header is None:
-        return ()
-    if [h.strip() for h in header] != COLUMNS:
-        raise InputError(display, 1, f"the header must be {','.join(COLUMNS)}")
-    claims, line = [], 1
-    for row in rows:
-        line += 1 + sum(cell.count("\n") for cell in row)
-        if not row or all(not cell.strip() for cell in row):
-            continue
-        if len(row) != len(COLUMNS):
-            raise InputError(display, line, f"expected {len(COLUMNS)} columns, found {len(row)}")
-        locale, wording, reason = (cell.strip() for cell in row)
+    claims = []
+    for line, (locale, wording, reason) in table_rows(path, display, COLUMNS):
         if locale != "*":
             validate_locale(locale, "locale", display, line)
         wordings = tuple(w.strip() for w in wording.split("|") if w.strip())
