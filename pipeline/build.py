@@ -428,7 +428,7 @@ def _expected_files(config: Config, pages: list[Page], published: dict[str, list
         files.update((SCRIPT, *UI_FILES))
     for page in pages:
         files.update(page.assets)
-        files.update(_variants_of(page, variants))
+        files.update(_variants_of(page, variants, config.locales))
         for locale in published[page.slug]:
             files.update((f"{html_tag(locale)}/{page.slug}.html", f"{html_tag(locale)}/index.html"))
     files.add(f"{html_tag(config.source_locale)}/index.html")
@@ -493,20 +493,19 @@ def _add_site_files(site: _Site, files: dict, pages: list[Page], published: dict
         files[Path(SCRIPT)] = (PACKAGE_TEMPLATES / SCRIPT).read_bytes()
     from .assets import read_source_file
 
-    for target in dict.fromkeys(target for page in pages for target in (*page.assets, *_variants_of(page, site.variants))):
+    for target in dict.fromkeys(target for page in pages
+                                for target in (*page.assets, *_variants_of(page, site.variants, config.locales))):
         files[Path(target)] = read_source_file(config, target)  # each file once, whoever shows it
 
 
-def _variants_of(page: Page, variants: frozenset[str]) -> list[str]:
-    """The language variants of the files ``page`` shows (``images/x.ko.svg`` of ``images/x.svg``)."""
+def _variants_of(page: Page, variants: frozenset[str], locales: tuple[str, ...]) -> list[str]:
+    """The language variants of the files ``page`` shows (``images/x.ko.svg`` of ``images/x.svg``):
+    a lookup a file and locale, not a scan of every variant of the site."""
     if not variants:
         return []
-    found = []
-    for target in page.assets:
-        stem, extension = os.path.splitext(target)
-        found += [v for v in variants if v.startswith(stem + ".") and v.endswith(extension)
-                  and v.count(".") == target.count(".") + 1]
-    return sorted(found)
+    from .assets import localized
+
+    return sorted({v for target in page.assets for loc in locales if (v := localized(target, loc, variants)) != target})
 
 
 def _render_versions(

@@ -3,7 +3,6 @@ disclaimer that the rendered page shows, exactly, in ``<aside class="disclaimer"
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,12 +43,6 @@ def catalog_verdict(
         if f.msgctxt == DISCLAIMER_CONTEXT and f.msgid == msgid and f.severity == ERROR
     ]
     return errors
-
-
-def visible_text(markdown_html: str) -> str:
-    """Rendered HTML -> the text a reader sees: tags removed, entities decoded, whitespace collapsed."""
-    text = re.sub(r"<[^>]*>", "", markdown_html)
-    return " ".join(html.unescape(text).split())
 
 
 @lru_cache(maxsize=256)  # a locale's pages share one disclaimer
