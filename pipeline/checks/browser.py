@@ -251,6 +251,7 @@ def check_in_browser(
         from ..pool import in_parallel, workers
 
         changed = {page.path for page in pending if cache.changed(page)}
+        pending.sort(key=lambda page: page.locale)  # stable: in each locale, the order of the source
         count = max(1, min(workers(), len(pending) // MIN_SHARE))
         size = -(-len(pending) // count)
         # Contiguous shares of a list ordered by locale: versions alike (same locale, same notice)
@@ -356,8 +357,9 @@ def _findings(config: Config, page: BuiltPage, verdict: dict[str, Any], accessib
     for tag, attr, written, inside in verdict.get("refs", []):
         target = output / inside
         if not (target.is_file() or (target / "index.html").is_file()):
-            problems.append(f"<{tag} {attr}={written!r}> points at {inside}, which is not in "
-                            f"{config.relative(config.output_dir)}/")
+            folder = f"{config.relative(config.output_dir)}/"
+            problems.append(f"<{tag} {attr}={written!r}> points at {inside}, which is not in {folder}" if tag
+                            else f"the page loads {written}, which is not in {folder}")
     found += [Finding(page.locale, file, 1, None, "", ASSETS_CHECK, ERROR, p) for p in dict.fromkeys(problems)]
     return found
 
@@ -505,7 +507,7 @@ class _Tab:
                 if (inside == "" or inside.endswith("/")) and attr == "href":
                     inside += "index.html"
                 refs.append([tag, attr, written, inside])
-        refs += [["a resource", "url", inside, inside] for inside in dict.fromkeys(self.missing)]
+        refs += [["", "", inside, inside] for inside in dict.fromkeys(self.missing)]  # asked for by a stylesheet, a script
         return refs
 
     def _layout_key(self, lane: _Lane, world: int, page: BuiltPage) -> str:
@@ -514,7 +516,8 @@ class _Tab:
         style rules that select anything in the page) and the site's non-image files served."""
         lane.emulate(CONDITIONS[0], again=True)
         signature = lane.call(world, "l10nGate.signature()")
-        served = sorted({str(p) for p in self.served if p.suffix.lower() not in _RASTER})
+        own = page.path.resolve()
+        served = sorted({str(p) for p in self.served if p.suffix.lower() not in _RASTER and p != own})
         return hashlib.sha256("\0".join([page.locale, page.expected or "\1", signature, *served,
                                          *self.unloadable]).encode()).hexdigest()
 

@@ -432,7 +432,10 @@ function signature() {
     try { visit(sheet.cssRules, ''); } catch (e) { matched.push(`unreadable ${sheet.href}`); }
   }
   const styled = [...document.querySelectorAll('[style]')].map((el) => name(el) + ' ' + el.getAttribute('style'));
-  const head = [...document.querySelectorAll('link, style, script, base, meta[http-equiv], meta[name=viewport]')]
+  // what loads or styles (not the page's own data: canonical and alternate links, JSON-LD)
+  const head = [...document.querySelectorAll(
+    'link[rel~=stylesheet], link[rel~=preload], link[rel~=modulepreload], style, base, meta[http-equiv], '
+    + 'meta[name=viewport], script:not([type]), script[type=""], script[type=module], script[type*=javascript i]')]
     .map((el) => el.outerHTML);
   return JSON.stringify({chain, matched, styled, head});
 }
