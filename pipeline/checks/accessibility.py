@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from ..config import Config
 from ..errors import InputError
@@ -38,12 +37,13 @@ def accessibility_mode(config: Config) -> str:
 @lru_cache(maxsize=1)
 def axe_source() -> str:
     """axe-core's script, from the installed ``axe-playwright-python``."""
+    from importlib import resources
+
     try:
-        import axe_playwright_python
-    except ImportError:
-        raise InputError(None, None, "the Python package axe-playwright-python (axe-core) is missing: "
+        return (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        raise InputError(None, None, "axe-core is missing (axe.min.js of the Python package axe-playwright-python): "
                                      "run `pip install -e .` in the project") from None
-    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
