@@ -41,8 +41,9 @@ MIN_FONT_PX = 12.0
 MIN_CONTRAST = 4.5
 CLOCK_START = 1_800_000_000  # seconds since 1970 (2027-01-15), where the pages' clock starts
 PAGE_TIME_MS = 10_000  # page time a reader has spent on the page before the notice is measured
-# Pages are served from this origin (a route, no server); anything else must be allowed with a local copy.
-ORIGIN = "https://l10n-gate.invalid/"
+# Pages are served by a server of the check's own on the loopback; no other host name resolves
+# (anything else must be allowed with a local copy).
+LOOPBACK = "127.0.0.1"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -56,6 +57,8 @@ CHROMIUM_ARGS = [
     # screenshots need no vsync: a third of their time
     "--disable-gpu-vsync",
     "--disable-frame-rate-limit",
+    # nothing from elsewhere reaches the network: every host name fails to resolve
+    f"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE {LOOPBACK}",
 ]
 
 
@@ -322,6 +325,7 @@ def _check_share(share: _Share) -> _ShareDone:
         except PlaywrightError as exc:
             done.failure = f"Chromium did not start: {_first_line(exc)}"
             return done
+        tab = None
         try:
             # What Chromium on Linux sends, without "Headless": a page cannot tell the check from a reader.
             agent = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -336,6 +340,8 @@ def _check_share(share: _Share) -> _ShareDone:
                 done.verdicts[page.path] = verdict
             done.layouts = {k: v for k, v in tab.layouts.items() if k not in share.layouts}
         finally:
+            if tab is not None:
+                tab.close()
             browser.close()
     return done
 
@@ -390,7 +396,6 @@ class _Tab:
         self.accessibility = accessibility
         self.layouts: dict[str, Any] = layouts if layouts is not None else {}
         self.unloadable: list[str] = []
-        self.missing: list[str] = []  # files of output/ a page asked for that are not there
         self.served: list[Path] = []  # files served to the page being checked
         self.scripted: dict[Path, bool] = {}  # file -> whether it could make script on and off differ
         self.painted: dict[tuple[bytes, int, str], list[str]] = {}  # see _measure
@@ -398,8 +403,11 @@ class _Tab:
             viewport={"width": first.width, "height": first.height}, device_scale_factor=first.density,
             user_agent=agent, service_workers="block",
         )
-        self.context.route("**/*", self._serve)
-        self.context.route_web_socket("**/*", self._refuse_socket)
+        self.server = _SiteServer(self.output)
+        self.origin = self.server.origin
+        self.context.on("request", self._requested)
+        if allowed:  # routing turns Chromium's cache off: only for a site that needs it
+            self.context.route(lambda url: url in allowed, self._serve_allowed)
         # Page time stands still but for run_for: nothing a page schedules runs while it is measured.
         self.context.clock.install(time=CLOCK_START)
         self.context.clock.pause_at(CLOCK_START + 1)
@@ -408,26 +416,20 @@ class _Tab:
     def lane(self, script: bool) -> _Lane:
         if script not in self.lanes:
             self.lanes[script] = _Lane(self.context, script)
+            if script:  # (with script off, Chromium runs no script of the document's, ours neither)
+                from .accessibility import axe_source
+
+                self.lanes[script].preload(PROBE + (";\n" + axe_source() if self.accessibility != "off" else ""))
         return self.lanes[script]
 
-    def _serve(self, route: Route) -> None:
-        url = route.request.url
-        if url.startswith(ORIGIN):
-            inside = unquote(urlsplit(url).path).lstrip("/")
-            path = (self.output / inside).resolve()
-            if path.is_relative_to(self.output) and path.is_file():
-                self.served.append(path)
-                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                route.fulfill(status=200, path=path, content_type=kind)  # the driver reads the file
-            else:
-                self.missing.append(inside)
-                route.fulfill(status=404, body=b"", content_type="text/plain")
-        elif url in self.allowed:
-            self.served.append(self.allowed[url])
-            route.fulfill(path=self.allowed[url])
-        else:
-            self.unloadable.append(url)
-            route.abort("blockedbyclient")
+    def _requested(self, request: Any) -> None:
+        url = request.url
+        if url.startswith(self.origin) or url in self.allowed or url.split(":", 1)[0] in ("data", "blob", "about"):
+            return
+        self.unloadable.append(url)  # it fails: its host name does not resolve
+
+    def _serve_allowed(self, route: Route) -> None:
+        route.fulfill(path=self.allowed[route.request.url])
 
     def _scripted(self, path: Path) -> bool:
         """Whether a served file could render differently with script off: a script, <noscript>,
@@ -437,9 +439,8 @@ class _Tab:
             self.scripted[path] = bool(_SCRIPTED.search(text))
         return self.scripted[path]
 
-    def _refuse_socket(self, socket: Any) -> None:
-        self.unloadable.append(socket.url)
-        socket.close()
+    def close(self) -> None:
+        self.server.close()
 
     def check(self, page: BuiltPage, shot: Path, changed: bool) -> dict[str, Any]:
         """The verdict on one page version: ``gate`` (problem -> condition labels), ``axe``
@@ -449,8 +450,8 @@ class _Tab:
 
         self.unloadable.clear()
         self.served.clear()
-        self.missing.clear()
-        url = ORIGIN + page.path.resolve().relative_to(self.output).as_posix()
+        self.server.missing.clear()
+        url = self.origin + page.path.resolve().relative_to(self.output).as_posix()
         first = CONDITIONS[0]
         verdict: dict[str, Any] = {"gate": {}}
         gate: list[tuple[str, list[str]]] = []
@@ -468,11 +469,11 @@ class _Tab:
             if page.notice:
                 gate.append((first.label, self._measure(lane, world, first, page)))
             if self.accessibility != "off":
-                from .accessibility import axe_source, run_expression
+                from .accessibility import run_expression
 
-                lane.call(world, axe_source())
                 verdict["axe"] = lane.call(world, run_expression())
             found = lane.call(world, "l10nGate.assets()")
+            self.served = self._files(found["resources"])
             verdict["broken"] = found["broken"]
             verdict["refs"] = self._references(found["urls"])
             if page.notice:
@@ -497,17 +498,29 @@ class _Tab:
             shot.unlink(missing_ok=True)  # a screenshot of an earlier version would mislead
         return verdict
 
+    def _files(self, urls: list[str]) -> list[Path]:
+        """The files behind the URLs the page loaded (from Chromium's cache or not)."""
+        files = []
+        for url in urls:
+            if url.startswith(self.origin):
+                path = (self.output / unquote(urlsplit(url).path).lstrip("/")).resolve()
+                if path.is_relative_to(self.output) and path.is_file():
+                    files.append(path)
+            elif url in self.allowed:
+                files.append(self.allowed[url])
+        return files
+
     def _references(self, urls: list[list[str]]) -> list[list[str]]:
         """The page's references to files of the site, as paths inside ``output/`` (with what the
         page's markup says), including files a stylesheet asked for and did not get."""
         refs = []
         for tag, attr, written, absolute in urls:
-            if absolute.startswith(ORIGIN):
+            if absolute.startswith(self.origin):
                 inside = unquote(urlsplit(absolute).path).lstrip("/")
                 if (inside == "" or inside.endswith("/")) and attr == "href":
                     inside += "index.html"
                 refs.append([tag, attr, written, inside])
-        refs += [["", "", inside, inside] for inside in dict.fromkeys(self.missing)]  # asked for by a stylesheet, a script
+        refs += [["", "", inside, inside] for inside in dict.fromkeys(self.server.missing)]  # asked for by a stylesheet, a script
         return refs
 
     def _layout_key(self, lane: _Lane, world: int, page: BuiltPage) -> str:
@@ -605,9 +618,59 @@ class _Tab:
         return problems + self.painted[key]
 
 
+class _SiteServer:
+    """``output/`` over HTTP on the loopback, for one Chromium: files with a day's
+    ``Cache-Control`` (Chromium keeps the stylesheets and scripts every page shares, parsed,
+    between pages), anything else 404 and remembered in ``missing``."""
+
+    def __init__(self, output: Path) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.output = output
+        self.missing: list[str] = []
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+                inside = unquote(urlsplit(self.path).path).lstrip("/")
+                path = (site.output / inside).resolve()
+                if not (path.is_relative_to(site.output) and path.is_file()):
+                    if inside != "favicon.ico":  # Chromium asks for it of its own accord
+                        site.missing.append(inside)
+                    self.send_response(404)
+                    self.send_header("Cache-Control", "no-store")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                data = path.read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Cache-Control", "max-age=86400")
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer((LOOPBACK, 0), Handler)
+        self.httpd.daemon_threads = True
+        self.origin = f"http://{LOOPBACK}:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="l10n-site-server", daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 _RASTER = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico"}
 _TEXT_FILES = {".html", ".htm", ".css", ".svg", ".xhtml", ".xml", ".js", ".mjs"}
 _SCRIPTED = re.compile(r"<script|<noscript|scripting|javascript:|<iframe|<frame|<object|<embed|<portal|\son[a-z]+\s*=")
+
+
+WORLD = "l10n-gate"
 
 
 class _Lane:
@@ -633,12 +696,19 @@ class _Lane:
             self.cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 0, "y": 0})
             self.hovered = False
 
+    def preload(self, source: str) -> None:
+        """Run ``source`` in the isolated world of every document this tab loads, as it is created
+        (before the page's scripts; no round trip after the load)."""
+        self.cdp.send("Page.enable")
+        self.cdp.send("Page.addScriptToEvaluateOnNewDocument", {"source": source, "worldName": WORLD})
+
     def world(self) -> int:
-        """An isolated world in the page's main frame, with the probe installed."""
+        """The isolated world in the page's main frame, with the probe installed."""
         frame = self.cdp.send("Page.getFrameTree")["frameTree"]["frame"]["id"]
-        world = self.cdp.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": "l10n-gate"})
+        world = self.cdp.send("Page.createIsolatedWorld", {"frameId": frame, "worldName": WORLD})
         context = world["executionContextId"]
-        self.call(context, PROBE)
+        if not self.call(context, "typeof l10nGate === 'object'"):
+            self.call(context, PROBE)
         return context
 
     def call(self, context: int, expression: str) -> Any:

@@ -465,7 +465,8 @@ async function assets() {
       for (const part of el.getAttribute('srcset').split(',')) add(el, 'srcset', part.trim().split(/\s+/)[0]);
     }
   }
-  return {broken, urls};
+  const resources = performance.getEntriesByType('resource').map((entry) => entry.name);
+  return {broken, urls, resources};
 }
 
 // The notice in the middle of the viewport (the top of the page without one), for a screenshot.
