@@ -26,7 +26,8 @@ Chromium processes share (its binary, fonts, shared memory) once, split between 
 resident set size (RSS, from ``/proc/PID/statm``), which counts it once per process, is shown too.
 The RSS is sampled every 100 ms, the PSS (20 ms of CPU per read for a Chromium tree) every second
 and at each new RSS peak (see ``TreeSampler``). MB here is 2**20 bytes; the 1.5 GB
-target is 1,536 MB.
+target is 1,536 MB. Not counted: the two crash handlers each Chromium starts (about 4 MB RSS each),
+which are re-parented to init and so cannot be told from another agent's Chromium's.
 """
 
 from __future__ import annotations
