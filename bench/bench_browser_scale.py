@@ -58,6 +58,7 @@ LANGUAGES = 1 + len(corpus.LOCALES)
 SAMPLE_SECONDS = 0.1
 PSS_SECONDS = 1.0
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MEMORY_TARGET_MB = 1536  # 1.5 GB
 
 # ``l10n check --browser`` as the CLI runs it, in this fresh interpreter; the wrapper around
@@ -90,13 +91,14 @@ class Run:
     loaded: int | None  # page versions Chromium laid out (the others: verdicts from the cache)
     errors: int  # error findings of the browser pass
     code: int  # the command's exit code
-    cpu_seconds: float  # user + system of the process tree
+    cpu_seconds: float  # user + system of the process tree (wait4)
     peak_pss_mb: float
     peak_rss_mb: float
     processes: int  # most processes in the tree at one sample
     samples: int  # RSS samples
     pss_samples: int
     sampler_cpu_seconds: float  # what the memory sampling itself cost (in this process, not the tree)
+    seen_cpu_seconds: float  # the tree's CPU as sampled from /proc: at most cpu_seconds if wait4 saw it all
 
     @property
     def rate(self) -> float:
@@ -105,10 +107,12 @@ class Run:
 
 # ------------------------------------------------------------------ process-tree memory ----
 
-def descendants(pid: int) -> list[int]:
+def descendants(pid: int, cpu: dict[int, int] | None = None) -> list[int]:
     """``pid`` and every process below it (parents from /proc/PID/stat, so a child any thread
-    started counts, and Chromium's zygote and renderers with it)."""
+    started counts, and Chromium's zygote and renderers with it). ``cpu``: filled with each one's
+    user + system clock ticks so far."""
     children: dict[int, list[int]] = {}
+    ticks: dict[int, int] = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
@@ -117,12 +121,16 @@ def descendants(pid: int) -> list[int]:
                 stat = handle.read()
         except OSError:
             continue
-        children.setdefault(int(stat[stat.rindex(b")") + 2:].split()[1]), []).append(int(name))
+        fields = stat[stat.rindex(b")") + 2:].split()  # state ppid ... utime (12th) stime (13th)
+        children.setdefault(int(fields[1]), []).append(int(name))
+        ticks[int(name)] = int(fields[11]) + int(fields[12])
     found, stack = [], [pid]
     while stack:
         current = stack.pop()
         found.append(current)
         stack.extend(children.get(current, ()))
+        if cpu is not None and current in ticks:
+            cpu[current] = ticks[current]
     return found
 
 
@@ -163,6 +171,7 @@ class TreeSampler:
         self.pid = pid
         self.peak_pss = self.peak_rss = self.processes = self.samples = self.pss_samples = 0
         self.cpu_seconds = 0.0
+        self.ticks: dict[int, int] = {}  # pid -> CPU clock ticks when last seen
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -170,7 +179,7 @@ class TreeSampler:
     def _run(self) -> None:
         last_pss = float("-inf")
         while True:
-            pids = descendants(self.pid)
+            pids = descendants(self.pid, self.ticks)
             resident = _total(rss, pids)
             record = resident > self.peak_rss
             self.peak_rss = max(self.peak_rss, resident)
@@ -188,6 +197,12 @@ class TreeSampler:
     def stop(self) -> None:
         self.done.set()
         self.thread.join()
+
+    @property
+    def seen_cpu_seconds(self) -> float:
+        """CPU seconds of every process of the tree as last sampled: a lower bound, to check that
+        ``wait4`` counted the whole tree (a process its parent never reaped escapes it)."""
+        return sum(self.ticks.values()) / CLOCK_TICKS
 
 
 def measure(name: str, root: Path, env: dict[str, str]) -> Run:
@@ -212,7 +227,8 @@ def measure(name: str, root: Path, env: dict[str, str]) -> Run:
         print(f"bench: warning: l10n check --browser failed ({name}):\n{output[-2000:]}", file=sys.stderr)
     return Run(name, seconds, seen["seconds"], seen["checked"], seen["loaded"], seen["errors"], code,
                usage.ru_utime + usage.ru_stime, sampler.peak_pss / 2**20, sampler.peak_rss / 2**20,
-               sampler.processes, sampler.samples, sampler.pss_samples, sampler.cpu_seconds)
+               sampler.processes, sampler.samples, sampler.pss_samples, sampler.cpu_seconds,
+               sampler.seen_cpu_seconds)
 
 
 # ------------------------------------------------------------------ the site ----
@@ -266,6 +282,7 @@ class Change:
     page: str
     entries: int  # reworded entries pseudo-translated per catalog
     seconds: float  # edit, extract, update, translate, build
+    steps: dict[str, float]  # seconds of each
     versions_changed: int  # page versions whose bytes changed
     others_changed: list[str]  # other files of output/ whose bytes changed
 
@@ -273,13 +290,16 @@ class Change:
 def change_one_page(root: Path, pages: int) -> Change:
     number = 2 if pages >= 2 else 1
     slug = f"page-{number:04d}"
-    start = time.perf_counter()
     before, others_before = page_versions(root), other_files(root)
+    steps = {}
+    start = time.perf_counter()
     edit_one_paragraph(root / "source" / f"{slug}.md")
-    l10n(root, "extract")
-    l10n(root, "update")
+    steps["extract"] = l10n(root, "extract")
+    steps["update"] = l10n(root, "update")
+    began = time.perf_counter()
     entries = corpus.translate_pending(root)
-    l10n(root, "build")
+    steps["translate"] = time.perf_counter() - began
+    steps["build"] = l10n(root, "build")
     seconds = time.perf_counter() - start
     verify_site(root, pages)
     after, others_after = page_versions(root), other_files(root)
@@ -290,7 +310,7 @@ def change_one_page(root: Path, pages: int) -> Change:
                          f"({len(mine & changed)} changed, {entries} entries translated)")
     others = sorted(name for name in others_after.keys() | others_before.keys()
                     if others_after.get(name) != others_before.get(name))
-    return Change(slug, entries, seconds, len(changed), others)
+    return Change(slug, entries, seconds, steps, len(changed), others)
 
 
 # ------------------------------------------------------------------ the report ----
@@ -375,6 +395,8 @@ def text_report(result: dict) -> str:
         "",
         "wall s: the whole `l10n check --browser` (start-up and catalog checks included), which the targets use;"
         " browser pass s: check_in_browser alone.",
+        "CPU s: user + system of the command and every descendant it reaped (wait4); sampled from /proc, the "
+        f"tree's processes showed {', '.join(f'{r.seen_cpu_seconds:.1f}' for r in runs)} s (a lower bound).",
         f"memory: PSS (and RSS) summed over the command and all its descendants; RSS sampled every "
         f"{SAMPLE_SECONDS * 1000:.0f} ms, PSS every {PSS_SECONDS:.0f} s and at each new RSS peak; MB = 2**20 bytes; "
         f"the sampling cost "
@@ -384,7 +406,8 @@ def text_report(result: dict) -> str:
         f"{change['versions_changed']} page versions changed bytes; other files of output/ changed: "
         f"{_summary(change['others_changed'])}.",
         f"harness outside the browser check: corpus {overhead['corpus']:.1f} s, build {overhead['build']:.1f} s, "
-        f"edit + extract + update + translate + build {overhead['change']:.1f} s; "
+        f"edit + extract + update + translate + build {overhead['change']:.1f} s "
+        f"({', '.join(f'{step} {seconds:.1f}' for step, seconds in change['steps'].items())}); "
         f"bench took {result['total_seconds']:.0f} s.",
     ]
     return "\n".join(lines)
