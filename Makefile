@@ -44,11 +44,14 @@ test: $(STAMP) system-deps
 	exit $$rc
 
 # Every stage on generated sites of 100 and 1,000 pages (BENCH_PAGES=300 for others), beside
-# GNU msgmerge / msgfmt -c and pybabel compile on the same files; then the translate rerun.
+# GNU msgmerge / msgfmt -c and pybabel compile on the same files; then the translate rerun; then
+# check --browser on 1,000 pages x 9 languages: cold, rerun, one page changed (BENCH_BROWSER_PAGES=10
+# for a small run; L10N_JOBS is passed through).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(if $(BENCH_PAGES),--pages $(BENCH_PAGES))
 	@if [ -f bench/bench_translate.py ]; then echo "$(BIN)/python bench/bench_translate.py"; $(BIN)/python bench/bench_translate.py; fi
 	@if [ -f bench/bench_browser.py ]; then echo "$(BIN)/python bench/bench_browser.py"; $(BIN)/python bench/bench_browser.py; fi
+	$(BIN)/python bench/bench_browser_scale.py $(if $(BENCH_BROWSER_PAGES),--pages $(BENCH_BROWSER_PAGES))
 
 clean:
 	rm -rf output .cache locales/*/LC_MESSAGES/*.mo

@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO))
 import polib  # noqa: E402
 
 from pipeline.catalogs import write_catalog  # noqa: E402
+from pipeline.checks.gate import DISCLAIMER_CONTEXT  # noqa: E402
 from pipeline.glossary import load_glossary  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.update import new_catalog  # noqa: E402
@@ -37,6 +38,7 @@ DISCLAIMER = (
     "※ Side effects such as inflammation, bleeding, and nerve damage may occur depending on the "
     "individual, so sufficient consultation with the medical team before surgery is necessary."
 )
+REVIEW_RECORD = "reviewed: bench reviewer 2025-01-01"
 PYPROJECT = f"""\
 [project]
 name = "bench-clinic"
@@ -213,24 +215,56 @@ def pseudo_translate(msgid: str, locale: str, required: dict[str, list[tuple[str
     return body + _FINAL.get(locale, {}).get(mark, mark)
 
 
-def write_translations(root: Path) -> None:
-    """One catalog per locale from ``locales/messages.pot``, every entry approved."""
-    config = load_config(root)
-    pot = polib.pofile(str(config.pot_path), wrapwidth=config.po_width)
+def _required_terms(config) -> dict[str, list[tuple[str, str]]]:
+    """locale -> (English term, its first translation) for the glossary's ``required`` rules."""
     glossary = load_glossary(config.glossary_path, "glossary.csv", config.locales)
     required: dict[str, list[tuple[str, str]]] = {}
     for term in glossary:
         if term.rule == "required":
             for locale in config.locales if term.locale == "*" else (term.locale,):
                 required.setdefault(locale, []).append((term.term, term.translations[0]))
+    return required
+
+
+def write_translations(root: Path) -> None:
+    """One catalog per locale from ``locales/messages.pot``, every entry approved."""
+    config = load_config(root)
+    pot = polib.pofile(str(config.pot_path), wrapwidth=config.po_width)
+    required = _required_terms(config)
     for locale in config.locales:
         catalog = new_catalog(config, locale, pot)
         catalog.metadata["PO-Revision-Date"] = "2025-01-01 00:00+0000"
         for entry in catalog:
             entry.msgstr = pseudo_translate(entry.msgid, locale, required)
+            if entry.msgctxt == DISCLAIMER_CONTEXT:  # the gate publishes a disclaimer only with a review record
+                entry.tcomment = REVIEW_RECORD
         path = config.po_path(locale)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_catalog(path, catalog, config.po_width)
+
+
+def translate_pending(root: Path) -> int:
+    """After an English edit and ``l10n update``: give every fuzzy or empty entry of every catalog
+    an approved pseudo translation, as a translator would; returns how many entries per locale
+    (the most of any locale)."""
+    config = load_config(root)
+    required = _required_terms(config)
+    most = 0
+    for locale in config.locales:
+        path = config.po_path(locale)
+        catalog = polib.pofile(str(path), wrapwidth=config.po_width)
+        done = 0
+        for entry in catalog:
+            if entry.obsolete or (entry.msgstr and "fuzzy" not in entry.flags):
+                continue
+            entry.msgstr = pseudo_translate(entry.msgid, locale, required)
+            entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+            done += 1
+        if done:
+            write_catalog(path, catalog, config.po_width)
+        most = max(most, done)
+    return most
 
 
 def main() -> None:
