@@ -77,3 +77,16 @@ def test_other_fonts_mean_another_verdict(translated: Path, counted_chromium: Pa
     again = l10n(translated, "check", "--browser")
     assert again.code == 0 and unchanged(again.stdout) == 0
     assert os.environ["FONTCONFIG_FILE"] == str(conf)
+
+
+def test_a_check_of_one_locale_keeps_the_other_verdicts(translated: Path, counted_chromium: Path) -> None:
+    assert l10n(translated, "build").code == 0
+    assert l10n(translated, "check", "--browser").code == 0
+    translate_catalog(translated, "ko", {**TRANSLATIONS["ko"], "Before you arrive": "도착하시기 전에"})
+    assert l10n(translated, "build").code == 0
+    korean = l10n(translated, "check", "--browser", "--locale", "ko")
+    assert korean.code == 0 and unchanged(korean.stdout) == 1  # the Korean index; the page was laid out
+    before = launches(counted_chromium)
+    everything = l10n(translated, "check", "--browser")
+    assert everything.code == 0 and unchanged(everything.stdout) == 7  # English and Arabic kept too
+    assert launches(counted_chromium) == before

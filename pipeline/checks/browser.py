@@ -273,7 +273,7 @@ def check_in_browser(
                     cache.put(page, verdict)
             for layout, findings in done.layouts.items():
                 cache.put_layout(layout, findings)
-        cache.save()
+        cache.save(everything=locales is None)
     findings: list[Finding] = []
     screenshots: list[Path] = []
     for page in pages:
@@ -361,8 +361,8 @@ def _findings(config: Config, page: BuiltPage, verdict: dict[str, Any], accessib
     problems = [f"the image {src!r} does not load or decode" for src in verdict.get("broken", [])]
     output = config.output_dir.resolve()
     for tag, attr, written, inside in verdict.get("refs", []):
-        target = output / inside
-        if not (target.is_file() or (target / "index.html").is_file()):
+        target = (output / inside).resolve()
+        if not target.is_relative_to(output) or not (target.is_file() or (target / "index.html").is_file()):
             folder = f"{config.relative(config.output_dir)}/"
             problems.append(f"<{tag} {attr}={written!r}> points at {inside}, which is not in {folder}" if tag
                             else f"the page loads {written}, which is not in {folder}")

@@ -99,10 +99,13 @@ class VerdictCache:
     def _layout(self, layout: str) -> str:
         return f"{self.context}:{layout}"
 
-    def save(self) -> None:
+    def save(self, everything: bool = True) -> None:
+        """Keep this run's verdicts: only them after a pass over every page (the others cannot
+        match again), beside the earlier ones after a pass over some locales."""
         prefix = self.context + ":"
         layouts = {k: v for k, v in self.layouts.items() if k.startswith(prefix)}  # the others cannot match again
-        data = {"versions": self.next, "layouts": layouts, "pages": {**self.last_pages, **self.next_pages}}
+        versions = self.next if everything else {**self.known, **self.next}
+        data = {"versions": versions, "layouts": layouts, "pages": {**self.last_pages, **self.next_pages}}
         try:
             write_bytes_atomic(self.path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         except OSError:
