@@ -191,18 +191,32 @@ def snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A one-page project with empty ko and ar catalogs."""
-    root = tmp_path / "site"
+def make_project(root: Path, **pages: str) -> Path:
+    """The tiny project in ``root``: first-visit (and ``pages``, file stem -> Markdown), with
+    extracted messages and empty ko and ar catalogs."""
     (root / "source").mkdir(parents=True)
     (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (root / "source" / "first-visit.md").write_text(PAGE, encoding="utf-8")
+    for stem, text in {"first-visit": PAGE, **pages}.items():
+        (root / "source" / f"{stem}.md").write_text(text, encoding="utf-8")
     (root / "locales").mkdir()
     write_glossary(root)
     assert l10n(root, "extract").code == 0
     assert l10n(root, "update").code == 0
     return root
+
+
+def make_translated(root: Path, **pages: str) -> Path:
+    """``make_project`` with every message approved in ko and ar."""
+    make_project(root, **pages)
+    for locale, table in TRANSLATIONS.items():
+        translate_catalog(root, locale, table)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A one-page project with empty ko and ar catalogs."""
+    return make_project(tmp_path / "site")
 
 
 @pytest.fixture

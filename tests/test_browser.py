@@ -13,7 +13,7 @@ import struct
 from pathlib import Path
 
 import pytest
-from conftest import PAGE, PYPROJECT, REPO, TRANSLATIONS, Result, l10n, snapshot, translate_catalog, write_glossary
+from conftest import PAGE, REPO, Result, l10n, make_translated, snapshot
 
 from pipeline.checks.browser import CONDITIONS_SUMMARY, DEFAULT_CHROMIUM, INSTALL_COMMAND
 
@@ -31,16 +31,7 @@ def chromium() -> None:
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny project of conftest, approved in ko and ar, built once for the module."""
-    root = tmp_path_factory.mktemp("tiny") / "site"
-    (root / "source").mkdir(parents=True)
-    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (root / "source" / "first-visit.md").write_text(PAGE, encoding="utf-8")
-    (root / "locales").mkdir()
-    write_glossary(root)
-    assert l10n(root, "extract").code == 0
-    assert l10n(root, "update").code == 0
-    for locale, table in TRANSLATIONS.items():
-        translate_catalog(root, locale, table)
+    root = make_translated(tmp_path_factory.mktemp("tiny") / "site")
     assert l10n(root, "build").code == 0
     return root
 

@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import PAGE, REPO, l10n
+from conftest import PAGE, REPO, l10n, make_translated
 
 from pipeline.checks.browser import check_in_browser
 from pipeline.config import load_config
@@ -29,19 +29,7 @@ def findings(result) -> list[dict]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny project (ko and ar approved) with a second, shorter page, built once."""
-    from conftest import PYPROJECT, TRANSLATIONS, translate_catalog, write_glossary
-
-    root = tmp_path_factory.mktemp("pass") / "site"
-    (root / "source").mkdir(parents=True)
-    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (root / "source" / "first-visit.md").write_text(PAGE, encoding="utf-8")
-    (root / "source" / "second-visit.md").write_text(SHORTER, encoding="utf-8")
-    (root / "locales").mkdir()
-    write_glossary(root)
-    assert l10n(root, "extract").code == 0
-    assert l10n(root, "update").code == 0
-    for locale, table in TRANSLATIONS.items():
-        translate_catalog(root, locale, table)
+    root = make_translated(tmp_path_factory.mktemp("pass") / "site", **{"second-visit": SHORTER})
     assert l10n(root, "build").code == 0
     return root
 
