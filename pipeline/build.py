@@ -685,12 +685,15 @@ def build_checked_in_browser(config: Config, chromium: Path) -> BuildResult:
     """Build, lay every page out in Chromium, and build again without the versions whose
     disclaimer a stylesheet hides, shrinks, covers or pushes away (the HTML cannot show that).
     A failing source page is withheld in every language."""
+    from .checks.base import ERROR
     from .checks.browser import check_in_browser
 
     result = build(config)
     failing: dict[tuple[str, str], list[str]] = {}
     for finding in check_in_browser(config, None, chromium).findings:
-        failing.setdefault((Path(finding.file).stem, finding.locale), []).append(finding.message)
+        if finding.severity == ERROR and Path(finding.file).stem != "index":  # an index cannot be withheld
+            failing.setdefault((Path(finding.file).stem, finding.locale), []).append(
+                f"{finding.check}: {finding.message}" if finding.check != "disclaimer-browser" else finding.message)
     if not failing:
         return result
     withheld: dict[tuple[str, str], tuple[str, ...]] = {}

@@ -16,9 +16,7 @@ import mimetypes
 import os
 import re
 import shutil
-import subprocess
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -28,7 +26,7 @@ from ..config import Config, html_tag
 from ..errors import InputError
 from ..files import write_bytes_atomic
 from ..source import load_pages
-from .base import ERROR, Finding
+from .base import ERROR, WARNING, Finding
 from .browser_probe import PROBE
 
 if TYPE_CHECKING:
@@ -36,6 +34,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page as Tab
 
 BROWSER_CHECK = "disclaimer-browser"
+ASSETS_CHECK = "assets"
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
 INSTALL_COMMAND = "sudo apt-get install -y chromium fonts-noto-cjk fonts-thai-tlwg fonts-noto-core"
 MIN_FONT_PX = 12.0
@@ -93,7 +92,6 @@ CONDITIONS = (
     Condition(768, 1024, "light", 1, "print", True),
     Condition(1280, 800, "light", 1, "screen", False),
 )
-REPORT_CONDITION = CONDITIONS[0]  # the full-page screenshot saved for reviewers
 CONDITIONS_SUMMARY = "390, 768, 1280 and 1920 px, light and dark, 1x and 2x, hover, print, JS on (after 10 s) and off"
 
 
@@ -106,6 +104,7 @@ class BuiltPage:
     path: Path
     msgid: str  # the English disclaimer, to name the message in findings
     expected: str | None = None  # the text the notice must read (None: no approved translation)
+    notice: bool = True  # False: an index or the language chooser (no disclaimer; axe and assets only)
 
 
 @dataclass(frozen=True)
@@ -114,6 +113,8 @@ class BrowserReport:
     pages_checked: int
     screenshots: tuple[Path, ...]
     loaded: int = 0  # page versions Chromium laid out in this run (the others: verdicts from the cache)
+    layouts: int = 0  # layouts examined under every condition in this run (see _Tab)
+    accessibility: str = "accessibility off"  # what checked accessibility, for the summary
 
     @property
     def failed(self) -> bool:
@@ -172,6 +173,14 @@ def built_pages(config: Config, locales: tuple[str, ...] | None = None) -> list[
                 text = entry.msgstr if entry is not None and is_approved(entry) else None
             expected = expected_disclaimer(text) if text is not None else None
             found.append(BuiltPage(locale, page.slug, path, msgid, expected))
+    # the pages without a disclaimer: each language's index, then the language chooser
+    for locale in chosen:
+        path = config.output_dir / html_tag(locale) / "index.html"
+        if path.is_file():
+            found.append(BuiltPage(locale, "index", path, "", None, notice=False))
+    chooser = config.output_dir / "index.html"
+    if locales is None and chooser.is_file():
+        found.append(BuiltPage(config.source_locale, "index", chooser, "", None, notice=False))
     return found
 
 
@@ -194,37 +203,44 @@ def allowed_resources(config: Config) -> dict[str, Path]:
 
 
 def screenshot_path(config: Config, page: BuiltPage) -> Path:
-    return config.root / "reports" / "screenshots" / html_tag(page.locale) / f"{page.slug}.png"
+    """``reports/screenshots/TAG/SLUG.png`` (the language chooser: ``reports/screenshots/index.png``)."""
+    folder = config.root / "reports" / "screenshots"
+    if page.path.parent == config.output_dir:
+        return folder / page.path.with_suffix(".png").name
+    return folder / html_tag(page.locale) / f"{page.slug}.png"
 
 
 def check_in_browser(
     config: Config, locales: tuple[str, ...] | None = None, chromium: Path | None = None
 ) -> BrowserReport:
-    """Show every built page in Chromium under every condition of ``CONDITIONS``; report what
-    keeps a reader from reading the notice.
+    """One browser pass over every built page version: the disclaimer as a reader sees it under
+    every condition of ``CONDITIONS``, axe-core's WCAG 2.1 A/AA rules, and every image and local
+    link. Versions whose verdict is in ``.cache/`` are not loaded; the others are shared among
+    ``L10N_JOBS`` processes (every core), each with a Chromium of its own."""
+    from .accessibility import accessibility_mode, axe_version
+    from .browser_cache import VerdictCache
 
-    One browser and one context for the whole run, each page loaded once with script on (and
-    once off when it has anything script-related), the conditions switched in place: launching,
-    loading and painting are the slow parts."""
     executable = chromium or chromium_executable(config)
     allowed = allowed_resources(config)
+    accessibility = accessibility_mode(config)
+    summary = (f"axe-core {axe_version()}, WCAG 2.1 A and AA" + (" (warnings)" if accessibility == "warning" else "")
+               if accessibility != "off" else "accessibility off")
     pages = built_pages(config, locales)
     if not pages:
         if locales is None:
             _remove_stale_screenshots(config, set())
-        return BrowserReport((), 0, ())
+        return BrowserReport((), 0, (), accessibility=summary)
     try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         raise InputError(None, None, "the Python package playwright is missing: "
                                      "run `pip install -e .` in the project") from None
 
-    findings: list[Finding] = []
-    screenshots: list[Path] = []
-    cache = VerdictCache(config, executable, allowed)
-    verdicts: dict[Path, dict[str, list[str]]] = {}
-    pending = []
+    settings = f"axe {axe_version()} {accessibility}" if accessibility != "off" else "accessibility off"
+    cache = VerdictCache(config, executable, allowed, settings)
+    verdicts: dict[Path, dict[str, Any]] = {}
+    finished: list[_ShareDone] = []
+    pending: list[BuiltPage] = []
     for page in pages:
         known = cache.get(page)
         if known is None:
@@ -232,118 +248,120 @@ def check_in_browser(
         else:
             verdicts[page.path] = known
     if pending:
-        with sync_playwright() as playwright:
-            try:
-                browser = playwright.chromium.launch(
-                    executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
-                )
-            except PlaywrightError as exc:
-                raise InputError(executable, None, f"Chromium did not start: {_first_line(exc)}") from None
-            try:
-                # What Chromium on Linux sends, without "Headless": a page cannot tell the check from a reader.
-                agent = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                         f"Chrome/{browser.version.split('.')[0]}.0.0.0 Safari/537.36")
-                tab = _Tab(browser, config, allowed, agent)
-                for page in pending:
-                    problems: dict[str, list[str]] = {}
-                    try:
-                        for label, found in tab.check(page, screenshot_path(config, page)):
-                            for problem in found:
-                                problems.setdefault(problem, []).append(label)
-                        cache.put(page, problems)
-                    except PlaywrightError as exc:  # not a verdict: never cached
-                        problems.setdefault(f"Chromium could not check the page: {_first_line(exc)}", []).append("")
-                    verdicts[page.path] = problems
-            finally:
-                browser.close()
+        from ..pool import in_parallel, workers
+
+        changed = {page.path for page in pending if cache.changed(page)}
+        pending.sort(key=lambda page: page.locale)  # stable: in each locale, the order of the source
+        count = max(1, min(workers(), len(pending) // MIN_SHARE))
+        size = -(-len(pending) // count)
+        # Contiguous shares of a list ordered by locale: versions alike (same locale, same notice)
+        # meet in one process, which examines their layout under every condition once.
+        shares = [_Share(config, tuple(pending[i:i + size]), executable, allowed, accessibility,
+                         cache.known_layouts(), frozenset(changed))
+                  for i in range(0, len(pending), size)]
+        finished = in_parallel(_check_share, shares)
+        for done in finished:
+            if done.failure:
+                raise InputError(executable, None, done.failure)
+            for page in done.pages:
+                verdict = done.verdicts[page.path]
+                verdicts[page.path] = verdict
+                if verdict.get("final", True):
+                    cache.put(page, verdict)
+            for layout, findings in done.layouts.items():
+                cache.put_layout(layout, findings)
         cache.save()
+    findings: list[Finding] = []
+    screenshots: list[Path] = []
     for page in pages:
         shot = screenshot_path(config, page)
         if shot.is_file():
             screenshots.append(shot)
-        findings.extend(
-            Finding(page.locale, config.relative(page.path), 1, "disclaimer", page.msgid,
-                    BROWSER_CHECK, ERROR, _where(labels) + problem)
-            for problem, labels in verdicts[page.path].items()
-        )
+        findings.extend(_findings(config, page, verdicts[page.path], accessibility))
     if locales is None:
         _remove_stale_screenshots(config, set(screenshots))
-    return BrowserReport(tuple(findings), len(pages), tuple(screenshots), len(pending))
+    examined = sum(len(done.layouts) for done in finished)
+    return BrowserReport(tuple(findings), len(pages), tuple(screenshots), len(pending), examined, summary)
 
 
-class VerdictCache:
-    """The browser's verdict on each page version, in ``.cache/browser-verdicts.json``, under a key
-    over everything that shapes what Chromium paints: the page's bytes, every other file of the
-    site a page may load (stylesheets, scripts, images), the text its notice must read, the
-    allowed outside resources, the check's own code (``code_version``), the Chromium binary and
-    the fonts installed. A page version whose key is known is not loaded again."""
+MIN_SHARE = 4  # page versions a process must have to be worth its Chromium (about 1 s to start)
 
-    def __init__(self, config: Config, executable: Path, allowed: dict[str, Path]) -> None:
-        from ..catalogs import code_version
 
-        self.path = config.cache_dir / "browser-verdicts.json"
+@dataclass(frozen=True)
+class _Share:
+    """One process's part of the pass."""
+
+    config: Config
+    pages: tuple[BuiltPage, ...]
+    executable: Path
+    allowed: dict[str, Path]
+    accessibility: str
+    layouts: dict[str, Any]  # the findings of layouts already examined, by layout key
+    changed: frozenset[Path]  # pages an earlier run saw in another version: a screenshot each
+
+
+@dataclass
+class _ShareDone:
+    pages: tuple[BuiltPage, ...]
+    verdicts: dict[Path, dict[str, Any]] = field(default_factory=dict)
+    layouts: dict[str, Any] = field(default_factory=dict)
+    failure: str = ""
+
+
+def _check_share(share: _Share) -> _ShareDone:
+    """Check ``share.pages`` in a Chromium of this process's own."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    done = _ShareDone(share.pages)
+    with sync_playwright() as playwright:
         try:
-            self.known: dict[str, dict[str, list[str]]] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.known = {}
-        self.next: dict[str, dict[str, list[str]]] = {}
-        info = executable.stat()
-        site = hashlib.sha256()
-        for name, data in sorted(_site_files(config.output_dir)):
-            site.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        for url, local in sorted(allowed.items()):
-            site.update(url.encode() + b"\0" + hashlib.sha256(local.read_bytes()).digest())
-        self.context = "\0".join([code_version(), str(executable.resolve()), str(info.st_size), str(info.st_mtime_ns),
-                                   _fonts(), os.environ.get("FONTCONFIG_FILE", ""), site.hexdigest()])
-
-    def _key(self, page: BuiltPage) -> str:
-        return hashlib.sha256("\0".join([self.context, page.locale, str(page.path), page.expected or "\1"]).encode()
-                              + page.path.read_bytes()).hexdigest()
-
-    def get(self, page: BuiltPage) -> dict[str, list[str]] | None:
-        key = self._key(page)
-        found = self.known.get(key)
-        if found is not None:
-            self.next[key] = found
-        return found
-
-    def put(self, page: BuiltPage, problems: dict[str, list[str]]) -> None:
-        self.next[self._key(page)] = problems
-
-    def save(self) -> None:
+            browser = playwright.chromium.launch(
+                executable_path=str(share.executable), headless=True, args=CHROMIUM_ARGS
+            )
+        except PlaywrightError as exc:
+            done.failure = f"Chromium did not start: {_first_line(exc)}"
+            return done
         try:
-            write_bytes_atomic(self.path, json.dumps(self.next, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        except OSError:
-            pass  # a read-only project: the next run checks again
+            # What Chromium on Linux sends, without "Headless": a page cannot tell the check from a reader.
+            agent = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                     f"Chrome/{browser.version.split('.')[0]}.0.0.0 Safari/537.36")
+            tab = _Tab(browser, share.config, share.allowed, agent, share.accessibility, dict(share.layouts))
+            for page in share.pages:
+                try:
+                    verdict = tab.check(page, screenshot_path(share.config, page), page.path in share.changed)
+                except PlaywrightError as exc:  # not a verdict: never cached
+                    verdict = {"gate": {f"Chromium could not check the page: {_first_line(exc)}": [""]},
+                               "final": False}
+                done.verdicts[page.path] = verdict
+            done.layouts = {k: v for k, v in tab.layouts.items() if k not in share.layouts}
+        finally:
+            browser.close()
+    return done
 
 
-def _site_files(output: Path) -> list[tuple[str, bytes]]:
-    """Every file of ``output/`` a page may load: all but the pages themselves and the search
-    index's data (only a search reads it)."""
-    found = []
-    for folder, _dirs, names in os.walk(output, followlinks=False):
-        relative = os.path.relpath(folder, output)
-        for name in names:
-            path = os.path.join(folder, name)
-            inside = name if relative == "." else f"{relative}/{name}"
-            if relative != "." and name.endswith(".html") and "/" not in relative:
-                continue
-            if inside.startswith("pagefind/") and not inside.startswith("pagefind/pagefind-ui"):
-                continue
-            with open(path, "rb") as handle:
-                found.append((inside, handle.read()))
+def _findings(config: Config, page: BuiltPage, verdict: dict[str, Any], accessibility: str) -> list[Finding]:
+    """A verdict as findings: the gate's, axe's (by the accessibility setting), the assets'.
+    Whether a local link's target exists is looked up now, not kept: it is another page's fate."""
+    from .accessibility import ACCESSIBILITY_CHECK, violations
+
+    file = config.relative(page.path)
+    found = [Finding(page.locale, file, 1, "disclaimer", page.msgid, BROWSER_CHECK, ERROR, _where(labels) + problem)
+             for problem, labels in verdict.get("gate", {}).items()]
+    if accessibility != "off":
+        severity = ERROR if accessibility == "error" else WARNING
+        found += [Finding(page.locale, file, 1, None, "", ACCESSIBILITY_CHECK, severity, v.message())
+                  for v in violations(verdict.get("axe") or [])]
+    problems = [f"the image {src!r} does not load or decode" for src in verdict.get("broken", [])]
+    output = config.output_dir.resolve()
+    for tag, attr, written, inside in verdict.get("refs", []):
+        target = output / inside
+        if not (target.is_file() or (target / "index.html").is_file()):
+            folder = f"{config.relative(config.output_dir)}/"
+            problems.append(f"<{tag} {attr}={written!r}> points at {inside}, which is not in {folder}" if tag
+                            else f"the page loads {written}, which is not in {folder}")
+    found += [Finding(page.locale, file, 1, None, "", ASSETS_CHECK, ERROR, p) for p in dict.fromkeys(problems)]
     return found
-
-
-@lru_cache(maxsize=1)
-def _fonts() -> str:
-    """What fontconfig offers (a font installed or removed changes what Chromium draws)."""
-    try:
-        listed = subprocess.run(["fc-list", "--format", "%{file} %{family}\n"], capture_output=True, text=True,
-                                timeout=60).stdout
-    except (OSError, subprocess.SubprocessError):
-        listed = "no fc-list"
-    return hashlib.sha256("".join(sorted(listed.splitlines(True))).encode()).hexdigest()
 
 
 def _where(labels: list[str]) -> str:
@@ -356,13 +374,23 @@ class _Tab:
     """One browser context serving ``output/`` by route, with two tabs: one runs the page's
     scripts (its clock faked), one has script off. The conditions are set through DevTools
     sessions of our own (viewport, density, media), so one renderer, its fonts loaded once,
-    serves them all; the script-off tab loads while the other is measured."""
+    serves them all.
 
-    def __init__(self, browser: Any, config: Config, allowed: dict[str, Path], agent: str) -> None:
+    Each version is loaded once, script on, and examined under the first condition: the notice
+    (text, order, paint, size, contrast), axe-core, images and references. The other conditions
+    are examined once per *layout* (``layout_key``): versions whose notice, ancestors, head,
+    inline styles and matching style rules are the same are laid out by the same rules, so the
+    first version of a layout stands for the others under the other conditions."""
+
+    def __init__(self, browser: Any, config: Config, allowed: dict[str, Path], agent: str,
+                 accessibility: str = "off", layouts: dict[str, Any] | None = None) -> None:
         first = CONDITIONS[0]
         self.output = config.output_dir.resolve()
         self.allowed = allowed
+        self.accessibility = accessibility
+        self.layouts: dict[str, Any] = layouts if layouts is not None else {}
         self.unloadable: list[str] = []
+        self.missing: list[str] = []  # files of output/ a page asked for that are not there
         self.served: list[Path] = []  # files served to the page being checked
         self.scripted: dict[Path, bool] = {}  # file -> whether it could make script on and off differ
         self.painted: dict[tuple[bytes, int, str], list[str]] = {}  # see _measure
@@ -385,12 +413,14 @@ class _Tab:
     def _serve(self, route: Route) -> None:
         url = route.request.url
         if url.startswith(ORIGIN):
-            path = (self.output / unquote(urlsplit(url).path).lstrip("/")).resolve()
+            inside = unquote(urlsplit(url).path).lstrip("/")
+            path = (self.output / inside).resolve()
             if path.is_relative_to(self.output) and path.is_file():
                 self.served.append(path)
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 route.fulfill(status=200, path=path, content_type=kind)  # the driver reads the file
             else:
+                self.missing.append(inside)
                 route.fulfill(status=404, body=b"", content_type="text/plain")
         elif url in self.allowed:
             self.served.append(self.allowed[url])
@@ -411,59 +441,132 @@ class _Tab:
         self.unloadable.append(socket.url)
         socket.close()
 
-    def check(self, page: BuiltPage, shot: Path | None) -> list[tuple[str, list[str]]]:
-        """Load ``page`` with script on and off and measure it under every condition."""
+    def check(self, page: BuiltPage, shot: Path, changed: bool) -> dict[str, Any]:
+        """The verdict on one page version: ``gate`` (problem -> condition labels), ``axe``
+        (violations, None when off), ``broken`` (images that do not decode), ``refs`` (every
+        local file it refers to), ``layout`` (its layout key)."""
         from playwright.sync_api import Error as PlaywrightError
 
         self.unloadable.clear()
         self.served.clear()
-        self.painted.clear()
+        self.missing.clear()
         url = ORIGIN + page.path.resolve().relative_to(self.output).as_posix()
-        results: list[tuple[str, list[str]]] = []
-        for script in (True, False):
-            conditions = [c for c in CONDITIONS if c.script == script]
-            if not script and not self.unloadable and not any(self._scripted(path) for path in self.served):
-                # Nothing in the page or its styles depends on script: it renders as it did with
-                # script on, where the same condition (script aside) was measured.
-                twins = dict(results)
-                for condition in conditions:
-                    twin = replace(condition, script=True)
-                    results.append((condition.label, twins.get(twin.label, [])))
-                continue
-            lane = self.lane(script)
-            try:
-                lane.start(url, conditions[0])
-                lane.tab.wait_for_load_state("load")
-                if lane.script:
-                    self.context.clock.run_for(PAGE_TIME_MS)
-                world = lane.world()
-            except (PlaywrightError, _ProbeError) as exc:
-                results.append((conditions[0].label, [f"the check could not run in the page: {_first_line(exc)}"]))
-                continue
-            for condition in conditions:
-                try:
-                    results.append((condition.label, self._measure(lane, world, condition, page,
-                                                                   shot if condition == REPORT_CONDITION else None)))
-                except _ProbeError as exc:
-                    results.append((condition.label, [f"the check could not run in the page: {exc}"]))
+        first = CONDITIONS[0]
+        verdict: dict[str, Any] = {"gate": {}}
+        gate: list[tuple[str, list[str]]] = []
+        lane = self.lane(True)
+        try:
+            lane.start(url, first)
+            lane.tab.wait_for_load_state("load")
+            self.context.clock.run_for(PAGE_TIME_MS)
+            world = lane.world()
+        except (PlaywrightError, _ProbeError) as exc:
+            verdict["gate"] = {f"the check could not run in the page: {_first_line(exc)}": [first.label]}
+            verdict["final"] = False
+            return verdict
+        try:
+            if page.notice:
+                gate.append((first.label, self._measure(lane, world, first, page)))
+            if self.accessibility != "off":
+                from .accessibility import axe_source, run_expression
+
+                lane.call(world, axe_source())
+                verdict["axe"] = lane.call(world, run_expression())
+            found = lane.call(world, "l10nGate.assets()")
+            verdict["broken"] = found["broken"]
+            verdict["refs"] = self._references(found["urls"])
+            if page.notice:
+                layout = self._layout_key(lane, world, page)
+                verdict["layout"] = layout
+                if layout not in self.layouts:
+                    self.layouts[layout] = self._other_conditions(lane, world, page, url, gate)
+                gate += [(label, problems) for label, problems in self.layouts[layout]]
+        except _ProbeError as exc:
+            gate.append((first.label, [f"the check could not run in the page: {exc}"]))
         if self.unloadable:
-            results.append(("", [
+            gate.append(("", [
                 f"the page loads {url}, which the check cannot load: allow it in [tool.l10n] browser_allow "
                 f"with a local copy, or serve it from output/" for url in dict.fromkeys(self.unloadable)]))
+        for label, problems in gate:
+            for problem in problems:
+                verdict["gate"].setdefault(problem, []).append(label)
+        failed = bool(verdict["gate"] or verdict.get("axe") or verdict["broken"])
+        if failed or changed:
+            self._screenshot(lane, world, shot)
+        else:
+            shot.unlink(missing_ok=True)  # a screenshot of an earlier version would mislead
+        return verdict
+
+    def _references(self, urls: list[list[str]]) -> list[list[str]]:
+        """The page's references to files of the site, as paths inside ``output/`` (with what the
+        page's markup says), including files a stylesheet asked for and did not get."""
+        refs = []
+        for tag, attr, written, absolute in urls:
+            if absolute.startswith(ORIGIN):
+                inside = unquote(urlsplit(absolute).path).lstrip("/")
+                if (inside == "" or inside.endswith("/")) and attr == "href":
+                    inside += "index.html"
+                refs.append([tag, attr, written, inside])
+        refs += [["", "", inside, inside] for inside in dict.fromkeys(self.missing)]  # asked for by a stylesheet, a script
+        return refs
+
+    def _layout_key(self, lane: _Lane, world: int, page: BuiltPage) -> str:
+        """What decides how the notice is laid out under any condition: its text and locale, the
+        probe's signature (the notice's markup and its ancestors', the head, inline styles, the
+        style rules that select anything in the page) and the site's non-image files served."""
+        lane.emulate(CONDITIONS[0], again=True)
+        signature = lane.call(world, "l10nGate.signature()")
+        own = page.path.resolve()
+        served = sorted({str(p) for p in self.served if p.suffix.lower() not in _RASTER and p != own})
+        return hashlib.sha256("\0".join([page.locale, page.expected or "\1", signature, *served,
+                                         *self.unloadable]).encode()).hexdigest()
+
+    def _other_conditions(self, lane: _Lane, world: int, page: BuiltPage, url: str,
+                          first: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+        """The notice under every condition but the first, script on in place, script off in a
+        tab of its own (unless nothing served depends on script)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        results: list[tuple[str, list[str]]] = []
+        for condition in [c for c in CONDITIONS[1:] if c.script]:
+            try:
+                results.append((condition.label, self._measure(lane, world, condition, page)))
+            except _ProbeError as exc:
+                results.append((condition.label, [f"the check could not run in the page: {exc}"]))
+        lane.emulate(CONDITIONS[0])
+        off = [c for c in CONDITIONS if not c.script]
+        if not self.unloadable and not any(self._scripted(path) for path in self.served):
+            # Nothing in the page or its styles depends on script: it renders as it did with
+            # script on, where the same condition (script aside) was measured.
+            twins = dict(first + results)
+            return results + [(c.label, twins.get(replace(c, script=True).label, [])) for c in off]
+        other = self.lane(False)
+        try:
+            other.start(url, off[0])
+            other.tab.wait_for_load_state("load")
+            other_world = other.world()
+        except (PlaywrightError, _ProbeError) as exc:
+            return results + [(off[0].label, [f"the check could not run in the page: {_first_line(exc)}"])]
+        for condition in off:
+            try:
+                results.append((condition.label, self._measure(other, other_world, condition, page)))
+            except _ProbeError as exc:
+                results.append((condition.label, [f"the check could not run in the page: {exc}"]))
         return results
 
-    def _measure(self, lane: _Lane, world: int, condition: Condition, page: BuiltPage, shot: Path | None) -> list[str]:
-        lane.emulate(condition)
-        if shot is not None:
-            height = lane.call(world, "l10nGate.settle().then(() => document.documentElement.scrollHeight)")
-            full = {"x": 0, "y": 0, "width": condition.width, "height": max(condition.height, min(height, 16_000))}
-            import base64
+    def _screenshot(self, lane: _Lane, world: int, shot: Path) -> None:
+        """What a reviewer needs: the first condition's screen, the notice in its middle."""
+        import base64
 
-            data = lane.cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True,
-                                                            "clip": {**full, "scale": 1},
-                                                            "captureBeyondViewport": True})["data"]
-            write_bytes_atomic(shot, base64.b64decode(data))
-            lane.emulate(condition, again=True)
+        first = CONDITIONS[0]
+        lane.unhover()
+        lane.emulate(first, again=True)
+        lane.call(world, "l10nGate.settle().then(() => l10nGate.centre())")
+        data = lane.cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})["data"]
+        write_bytes_atomic(shot, base64.b64decode(data))
+
+    def _measure(self, lane: _Lane, world: int, condition: Condition, page: BuiltPage) -> list[str]:
+        lane.emulate(condition)
         if page.expected is None:
             return ["the page is in output/ but its disclaimer has no approved translation to compare with"]
         if condition.hover:
@@ -489,6 +592,8 @@ class _Tab:
         # the notice at 768, 1280 and 1920 px is usually drawn alike, script on or off.
         key = (hashlib.sha256(with_text).digest(), condition.density, _relative(layout))
         if key not in self.painted:
+            if len(self.painted) > 4096:
+                self.painted.clear()
             lane.call(world, "l10nGate.conceal(true)")
             try:
                 without_text = lane.shot(clip)
@@ -500,6 +605,7 @@ class _Tab:
         return problems + self.painted[key]
 
 
+_RASTER = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico"}
 _TEXT_FILES = {".html", ".htm", ".css", ".svg", ".xhtml", ".xml", ".js", ".mjs"}
 _SCRIPTED = re.compile(r"<script|<noscript|scripting|javascript:|<iframe|<frame|<object|<embed|<portal|\son[a-z]+\s*=")
 
@@ -518,11 +624,14 @@ class _Lane:
 
     def start(self, url: str, condition: Condition) -> None:
         """Begin loading ``url`` under ``condition``, the pointer away from the notice."""
+        self.unhover()
+        self.emulate(condition)
+        self.tab.goto(url, wait_until="commit")
+
+    def unhover(self) -> None:
         if self.hovered:
             self.cdp.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 0, "y": 0})
             self.hovered = False
-        self.emulate(condition)
-        self.tab.goto(url, wait_until="commit")
 
     def world(self) -> int:
         """An isolated world in the page's main frame, with the probe installed."""
@@ -591,6 +700,12 @@ def _first_line(exc: Exception) -> str:
 
 def _remove_stale_screenshots(config: Config, current: set[Path]) -> None:
     """A screenshot of a page no longer built (withheld, removed) would mislead a reviewer."""
-    for old in (config.root / "reports" / "screenshots").glob("*/*.png"):
+    folder = config.root / "reports" / "screenshots"
+    for old in [*folder.glob("*/*.png"), *folder.glob("*.png")]:
         if old not in current:
             old.unlink(missing_ok=True)
+    for empty in folder.glob("*/"):
+        try:
+            empty.rmdir()  # only when empty
+        except OSError:
+            pass

@@ -11,7 +11,10 @@ installs ``globalThis.l10nGate`` in that world; ``browser.py`` calls its functio
 - ``conceal(on)``: paint the notice's own text transparent (a CSS highlight: no DOM change, no
   restyle of anything else), to photograph what is behind it;
 - ``compare(withText, withoutText, layout)``: the two screenshots -> which glyphs are painted
-  and the contrast of their pixels against the pixels behind them.
+  and the contrast of their pixels against the pixels behind them;
+- ``signature()``: what decides how the notice is laid out, to recognise versions alike;
+- ``assets()``: every image (decoded or not) and every URL the page refers to;
+- ``centre()``: the notice in the middle of the viewport, for a reviewer's screenshot.
 """
 
 PROBE = r"""
@@ -390,7 +393,94 @@ async function compare(withText, withoutText, {region, layout, scale, minContras
   return {problems, contrast: worst ? worst[0] : null};
 }
 
-globalThis.l10nGate = {settle, locate, measure, conceal, compare};
+// The page as the stylesheet sees it: the notice's own markup and its ancestors', the head's
+// styles and scripts, inline styles, and which style rules select anything in the page (under
+// any condition: pseudo-elements and state pseudo-classes are dropped before matching). Two
+// versions with the same signature lay the notice out by the same rules (see browser.py).
+const STATE = /:(hover|focus|focus-visible|focus-within|active|visited|link|any-link|target|target-within|checked|indeterminate|default|valid|invalid|in-range|out-of-range|required|optional|placeholder-shown|autofill|user-invalid|user-valid|playing|paused|fullscreen|modal|popover-open|open|closed|current|past|future)(?![\w-])/gi;
+const PSEUDO_ELEMENT = /::?(before|after|first-line|first-letter|marker|placeholder|selection|backdrop|file-selector-button|target-text|spelling-error|grammar-error|cue|view-transition[\w-]*)(\([^)]*\))?|::(highlight|part|slotted|cue)\([^)]*\)/gi;
+function selects(selector) {
+  const bare = selector.replace(PSEUDO_ELEMENT, '').replace(STATE, '').trim();
+  try {
+    return document.querySelector(bare === '' || /[>+~,]\s*$/.test(bare) ? bare + '*' : bare) !== null;
+  } catch (e) {
+    return true;  // a selector querySelector cannot read counts as applying
+  }
+}
+function signature() {
+  const aside = notice();
+  const chain = [];
+  if (typeof aside !== 'number') {
+    for (let el = aside; el; el = el.parentElement) chain.push(el === aside ? el.outerHTML : el.cloneNode(false).outerHTML);
+  }
+  const matched = [];
+  let index = 0;
+  const visit = (rules, parents) => {
+    for (const rule of rules) {
+      index += 1;
+      let selector = parents;
+      if (rule.selectorText !== undefined) {
+        selector = parents && rule.selectorText.includes('&')
+          ? rule.selectorText.replaceAll('&', `:is(${parents})`)
+          : (parents ? `:is(${parents}) ${rule.selectorText}` : rule.selectorText);
+        if (selects(selector)) matched.push(index);
+      }
+      if (rule.cssRules && rule.cssRules.length) visit(rule.cssRules, selector);
+    }
+  };
+  for (const sheet of document.styleSheets) {
+    try { visit(sheet.cssRules, ''); } catch (e) { matched.push(`unreadable ${sheet.href}`); }
+  }
+  const styled = [...document.querySelectorAll('[style]')].map((el) => name(el) + ' ' + el.getAttribute('style'));
+  // what loads or styles (not the page's own data: canonical and alternate links, JSON-LD)
+  const head = [...document.querySelectorAll(
+    'link[rel~=stylesheet], link[rel~=preload], link[rel~=modulepreload], style, base, meta[http-equiv], '
+    + 'meta[name=viewport], script:not([type]), script[type=""], script[type=module], script[type*=javascript i]')]
+    .map((el) => el.outerHTML);
+  return JSON.stringify({chain, matched, styled, head});
+}
+
+// What the page refers to: every image (and whether it decoded) and every URL it links or loads.
+async function assets() {
+  const broken = [];
+  for (const img of document.images) {
+    if (img.loading === 'lazy') img.loading = 'eager';
+  }
+  for (const img of document.images) {
+    if (!img.getAttribute('src') && !img.getAttribute('srcset')) continue;
+    try { await img.decode(); } catch (e) { /* judged below */ }
+    if (!(img.complete && img.naturalWidth > 0)) broken.push(img.getAttribute('src') || img.getAttribute('srcset'));
+  }
+  const urls = [];
+  const add = (el, attr, value) => {
+    if (!value || !value.trim()) return;
+    try { urls.push([el.tagName.toLowerCase(), attr, value.trim(), new URL(value.trim(), document.baseURI).href]); }
+    catch (e) { urls.push([el.tagName.toLowerCase(), attr, value.trim(), '']); }
+  };
+  for (const el of document.querySelectorAll('[href], [src], [srcset], [poster], object[data]')) {
+    for (const attr of ['href', 'src', 'poster', 'data']) {
+      if (el.hasAttribute(attr) && (attr !== 'data' || el.tagName === 'OBJECT')) add(el, attr, el.getAttribute(attr));
+    }
+    if (el.hasAttribute('srcset')) {
+      for (const part of el.getAttribute('srcset').split(',')) add(el, 'srcset', part.trim().split(/\s+/)[0]);
+    }
+  }
+  return {broken, urls};
+}
+
+// The notice in the middle of the viewport (the top of the page without one), for a screenshot.
+function centre() {
+  const aside = notice();
+  if (typeof aside === 'number') {
+    window.scrollTo({left: 0, top: 0, behavior: 'instant'});
+    return true;
+  }
+  const box = aside.getBoundingClientRect();
+  window.scrollTo({left: 0, top: window.scrollY + box.top + box.height / 2 - window.innerHeight / 2, behavior: 'instant'});
+  return true;
+}
+
+globalThis.l10nGate = {settle, locate, measure, conceal, compare, signature, assets, centre};
 return true;
 })()
 """
