@@ -38,8 +38,10 @@ serve: $(STAMP)
 system-deps:
 	@sh .ci/system-deps
 
+# pytest-xdist: a process per core (at most 4), each test module whole in one process (--dist
+# loadscope), so that a site a module builds once for its tests is built once.
 test: $(STAMP) system-deps
-	@$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
+	@$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist loadscope; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (exit code 5): the suite is missing or misconfigured" >&2; exit 1; fi; \
 	exit $$rc
 
