@@ -412,14 +412,20 @@ class _Tab:
         self.context.clock.install(time=CLOCK_START)
         self.context.clock.pause_at(CLOCK_START + 1)
         self.lanes: dict[bool, _Lane] = {}  # script on / off; the second opened when a page needs it
+        self.front: bool | None = None  # the lane whose tab is in front
 
     def lane(self, script: bool) -> _Lane:
+        """The tab with script on or off, in front: Chromium paints a tab in the background
+        irregularly, and a screenshot of it can fail."""
         if script not in self.lanes:
             self.lanes[script] = _Lane(self.context, script)
             if script:  # (with script off, Chromium runs no script of the document's, ours neither)
                 from .accessibility import axe_source
 
                 self.lanes[script].preload(PROBE + (";\n" + axe_source() if self.accessibility != "off" else ""))
+        elif self.front != script:
+            self.lanes[script].tab.bring_to_front()
+        self.front = script
         return self.lanes[script]
 
     def _requested(self, request: Any) -> None:
@@ -569,14 +575,11 @@ class _Tab:
 
     def _screenshot(self, lane: _Lane, world: int, shot: Path) -> None:
         """What a reviewer needs: the first condition's screen, the notice in its middle."""
-        import base64
-
         first = CONDITIONS[0]
         lane.unhover()
         lane.emulate(first, again=True)
         lane.call(world, "l10nGate.settle().then(() => l10nGate.centre())")
-        data = lane.cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})["data"]
-        write_bytes_atomic(shot, base64.b64decode(data))
+        write_bytes_atomic(shot, lane.shot())
 
     def _measure(self, lane: _Lane, world: int, condition: Condition, page: BuiltPage) -> list[str]:
         lane.emulate(condition)
@@ -732,12 +735,24 @@ class _Lane:
                 "media": condition.media, "features": [{"name": "prefers-color-scheme", "value": condition.scheme}]})
         self.emulated = condition
 
-    def shot(self, clip: dict[str, float]) -> bytes:
+    def shot(self, clip: dict[str, float] | None = None) -> bytes:
+        """A PNG of ``clip`` (page coordinates; None: the viewport). Chromium sometimes has no
+        frame to give ("Unable to capture screenshot"): the tab is brought to front and asked again."""
         import base64
 
-        data = self.cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True,
-                                                        "clip": {**clip, "scale": 1}})["data"]
-        return base64.b64decode(data)
+        from playwright.sync_api import Error as PlaywrightError
+
+        arguments: dict[str, Any] = {"format": "png", "optimizeForSpeed": True}
+        if clip is not None:
+            arguments["clip"] = {**clip, "scale": 1}
+        for attempt in range(3):
+            try:
+                return base64.b64decode(self.cdp.send("Page.captureScreenshot", arguments)["data"])
+            except PlaywrightError as exc:
+                if "Unable to capture screenshot" not in str(exc) or attempt == 2:
+                    raise
+                self.tab.bring_to_front()
+        raise AssertionError("unreachable")
 
 
 class _ProbeError(Exception):
