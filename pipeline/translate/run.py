@@ -339,14 +339,24 @@ class _Run:
         transport = self._transport(timeout)
         local = threading.local()
 
+        # Works (locales) a request of which failed, noted by the thread that saw it fail: the
+        # main thread records the failure only when it gets to that answer, and on a busy machine
+        # the requesting threads would meanwhile send the locale's other requests.
+        stopped: set[int] = set()
+
         def request(key: tuple[str, str]) -> Any:
-            if all(d.work.error for d in self.jobs[key]):
+            works = {id(d.work) for d in self.jobs[key]}
+            if works <= stopped or all(d.work.error for d in self.jobs[key]):
                 return _SKIPPED  # its locale already failed: spend no more requests on it
             translators = local.__dict__.setdefault("translators", {})
             if key[0] not in translators:  # translators keep per-call state: one per thread
                 translators[key[0]] = copy.deepcopy(prototypes[key[0]])
             translator = translators[key[0]]
-            return transport.call(lambda: translator.translate(key[1], **provider.call_kwargs))
+            try:
+                return transport.call(lambda: translator.translate(key[1], **provider.call_kwargs))
+            except ProviderError:
+                stopped.update(works)  # (set.update holds the GIL: safe between threads)
+                raise
 
         # Offline answers cost CPU only: more threads would just contend for the interpreter.
         workers = 1 if provider.offline else jobs
