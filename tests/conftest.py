@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -14,6 +15,11 @@ from click.testing import CliRunner
 from pipeline.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Under pytest-xdist (`make test`) every test process would otherwise size its pools, and the
+# browser pass its Chromiums, to every core: on a many-core CI machine, processes x cores of them.
+if "PYTEST_XDIST_WORKER" in os.environ:
+    os.environ.setdefault("L10N_JOBS", "2")
 
 PYPROJECT = """\
 [project]
