@@ -80,6 +80,14 @@ def new_page(repo_copy: Path) -> Path:
     return repo_copy
 
 
+
+def add_paragraphs(root: Path, *paragraphs: str) -> None:
+    """New English paragraphs after first-visit's ID-card paragraph."""
+    page = root / "source" / "first-visit.md"
+    anchor = "Please bring your ID card\nand a list of your medicines."
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace(anchor, "\n\n".join((anchor, *paragraphs))), encoding="utf-8")
+
 def test_empty_entries_come_after_the_fuzzy_ones_and_are_translated_inline(translated: Path) -> None:
     translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={"First Visit"})
     empty = [e.msgid for e in catalog(translated, "ko") if e.msgid and not e.msgstr]
@@ -195,11 +203,7 @@ def test_a_suggestion_is_what_msgmerge_would_fuzzy_match(translated: Path, tmp_p
 
     reworded = "Please bring your passport and a list of your medicines."
     unlike = "Parking is free for patients."
-    page = translated / "source" / "first-visit.md"
-    text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("Please bring your ID card\nand a list of your medicines.",
-                                 f"Please bring your ID card\nand a list of your medicines.\n\n{reworded}\n\n{unlike}"),
-                    encoding="utf-8")
+    add_paragraphs(translated, reworded, unlike)
     assert l10n(translated, "extract").code == 0
     # what GNU msgmerge does with the same catalog and template
     merged = tmp_path / "merged.po"
@@ -364,11 +368,7 @@ def test_only_approved_translations_are_suggested(translated: Path) -> None:
     from pipeline.review import pending, start, suggestions
 
     reworded = "Please bring your passport and a list of your medicines."
-    page = translated / "source" / "first-visit.md"
-    text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("Please bring your ID card\nand a list of your medicines.",
-                                 f"Please bring your ID card\nand a list of your medicines.\n\n{reworded}"),
-                    encoding="utf-8")
+    add_paragraphs(translated, reworded)
     assert l10n(translated, "extract").code == 0 and l10n(translated, "update").code == 0
     translate_catalog(translated, "ko", {reworded: ""})
     session = start(load_config(translated), "ko", only="empty")
