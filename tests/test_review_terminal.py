@@ -102,6 +102,12 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
 
+def _entry(shown: str) -> tuple[str, str, bool]:
+    """The entry on screen: its block, its English, whether its draft is empty."""
+    block = shown.rsplit("\n--- ", 1)[-1]
+    return block, _english(block), "draft:    (empty)" in block
+
+
 def _english(block: str) -> str:
     lines = block.split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("English:"))
@@ -135,9 +141,7 @@ def test_a_translator_translates_a_new_page_at_the_terminal(repo_copy: Path, tmp
     try:
         what, shown = terminal.expect(PROMPT)
         while what == PROMPT:
-            block = shown.rsplit("\n--- ", 1)[-1]
-            msgid = _english(block)
-            draft_empty = "draft:    (empty)" in block
+            block, msgid, draft_empty = _entry(shown)
             if msgid == MOVED and not suggested:
                 assert re.search(r"\n  1 100%    SMAS層は皮膚の下にある", block), block
                 terminal.press("1")  # the suggestion goes into the draft
@@ -163,9 +167,7 @@ def test_a_translator_translates_a_new_page_at_the_terminal(repo_copy: Path, tmp
     try:
         what, shown = terminal.expect(PROMPT)
         while what == PROMPT:
-            block = shown.rsplit("\n--- ", 1)[-1]
-            msgid = _english(block)
-            draft_empty = "draft:    (empty)" in block
+            block, msgid, draft_empty = _entry(shown)
             if msgid == "What the SMAS Layer Is" and draft_empty and not confirmed_with_one_key:
                 terminal.press("e")
                 terminal.expect("translation (empty: none yet)")
