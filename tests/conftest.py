@@ -241,9 +241,9 @@ class Kept:
     test's own pass then lays out only what the test changed. Tests of a module run one after
     another in one process (pytest-xdist --dist loadscope), so they take turns at the path."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, name: str = "kept") -> None:
         self.root = root
-        self.copy = root.with_name(f"{root.name}-kept")
+        self.copy = root.with_name(f"{root.name}-{name}")
         shutil.copytree(root, self.copy, symlinks=True)
 
     def restore(self) -> Path:
