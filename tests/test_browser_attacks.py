@@ -121,7 +121,8 @@ CASE_TEMPLATE = PAGE_TEMPLATE.replace(
 # The attacks aim at Korean versions only: the others carry no case class, so they are alike and
 # the pass lays them out under every condition once (the honest restylings apply to every language).
 KOREAN_CASE_TEMPLATE = CASE_TEMPLATE.replace(
-    '<div class="case {{ page.slug }}">', '{% if tag == "ko" %}<div class="case {{ page.slug }}">{% else %}<div>{% endif %}')
+    '<div class="case {{ page.slug }}">',
+    '{% if tag == "ko" %}<div class="case {{ page.slug }}">{% else %}<div>{% endif %}')
 
 
 @pytest.fixture(scope="module", autouse=True)
