@@ -18,11 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 # Under pytest-xdist (`make test`) every test process would otherwise size its pools, and the
 # browser pass its Chromiums, to every core: on a many-core CI machine, processes x cores of them.
-# Each test process takes its share of the cores, at most two: on two cores and two processes, one
-# Chromium a pass (a second one only waits for a core, after starting up and re-examining layouts).
 if "PYTEST_XDIST_WORKER" in os.environ:
-    _share = (os.cpu_count() or 1) // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
-    os.environ.setdefault("L10N_JOBS", str(min(2, max(1, _share))))
+    os.environ.setdefault("L10N_JOBS", "2")
 
 PYPROJECT = """\
 [project]
