@@ -233,6 +233,44 @@ def translated(project: Path) -> Path:
     return project
 
 
+class Kept:
+    """A project as it was at one moment, put back at the same path for each test that asks.
+
+    The browser pass keys its verdicts (`.cache/browser-verdicts.json`) on each page's path, so a
+    project checked in Chromium once and put back where it was checked reuses those verdicts: a
+    test's own pass then lays out only what the test changed. Tests of a module run one after
+    another in one process (pytest-xdist --dist loadscope), so they take turns at the path."""
+
+    def __init__(self, root: Path, name: str = "kept") -> None:
+        self.root = root
+        self.copy = root.with_name(f"{root.name}-{name}")
+        shutil.copytree(root, self.copy, symlinks=True)
+
+    def restore(self) -> Path:
+        if self.root.exists():
+            shutil.rmtree(self.root)
+        shutil.copytree(self.copy, self.root, symlinks=True)
+        return self.root
+
+
+@pytest.fixture(scope="module")
+def checked_once(tmp_path_factory: pytest.TempPathFactory) -> Kept:
+    """The tiny project approved in ko and ar, built and checked in Chromium once per module."""
+    root = make_translated(tmp_path_factory.mktemp("checked") / "site")
+    assert l10n(root, "build").code == 0
+    result = l10n(root, "check", "--browser")
+    assert result.code == 0, result.output
+    return Kept(root)
+
+
+@pytest.fixture
+def checked(checked_once: Kept) -> Path:
+    """``translated``, built, with the verdicts of a browser pass over it in ``.cache/``: its first
+    ``publish`` or ``build --browser`` lays out only what the test changed. For tests about what
+    publishing does, not about a first look in Chromium (those use ``translated``)."""
+    return checked_once.restore()
+
+
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Path:
     """A copy of this repository's site (source, locales, config), to run the real pipeline on."""

@@ -110,8 +110,11 @@ OVER_IMAGES = [
 BROKEN += [case for case in OVER_IMAGES if case[2]]
 PASSING = [case for case in OVER_IMAGES if not case[2]]
 BANNER = '{% if tag == "ko" and page.slug == "covered" %}<div class="banner">예약하기</div>{% endif %}'
+# Only the Korean versions carry their case's class: the English and Arabic ones, which no rule
+# aims at, are alike, and the pass lays out versions alike under every condition once.
+CASE = '{% if tag == "ko" %}<div class="case {{ page.slug }}">{% else %}<div>{% endif %}'
 CASE_TEMPLATE = PAGE_TEMPLATE.replace(
-    '<aside class="disclaimer"', '<div class="case {{ page.slug }}">\n<aside class="disclaimer"'
+    '<aside class="disclaimer"', f'{CASE}\n<aside class="disclaimer"'
 ).replace("</aside>", f"</aside>\n{BANNER}\n</div>")
 
 

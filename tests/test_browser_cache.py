@@ -9,18 +9,42 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import TRANSLATIONS, l10n, translate_catalog
+from conftest import TRANSLATIONS, Kept, Result, l10n, make_translated, translate_catalog
+
+
+@pytest.fixture(scope="module")
+def chromium_log(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Debian's Chromium behind a script that counts its launches (one path for the module: the
+    verdicts are kept for one Chromium binary)."""
+    folder = tmp_path_factory.mktemp("chromium")
+    log = folder / "launches"
+    wrapper = folder / "chromium"
+    wrapper.write_text(f'#!/bin/sh\necho launched >> "{log}"\nexec /usr/bin/chromium "$@"\n', encoding="utf-8")
+    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+    return wrapper, log
 
 
 @pytest.fixture
-def counted_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Debian's Chromium behind a script that counts its launches."""
-    log = tmp_path / "launches"
-    wrapper = tmp_path / "chromium"
-    wrapper.write_text(f'#!/bin/sh\necho launched >> "{log}"\nexec /usr/bin/chromium "$@"\n', encoding="utf-8")
-    wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
+def counted_chromium(chromium_log: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The counting Chromium, its count at zero."""
+    wrapper, log = chromium_log
+    log.unlink(missing_ok=True)
     monkeypatch.setenv("L10N_CHROMIUM", str(wrapper))
     return log
+
+
+@pytest.fixture(scope="module")
+def first_check(tmp_path_factory: pytest.TempPathFactory, chromium_log: tuple[Path, Path]) -> tuple[Kept, Result, int]:
+    """The tiny project built and checked in Chromium for the first time (made once): the
+    project as that check left it, put back for each test; its result; Chromium's launches."""
+    wrapper, log = chromium_log
+    log.unlink(missing_ok=True)
+    root = make_translated(tmp_path_factory.mktemp("first") / "site")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("L10N_CHROMIUM", str(wrapper))
+        assert l10n(root, "build").code == 0
+        first = l10n(root, "check", "--browser")
+    return Kept(root), first, launches(log)
 
 
 def launches(log: Path) -> int:
@@ -32,10 +56,10 @@ def unchanged(output: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def test_an_unchanged_site_loads_no_page(translated: Path, counted_chromium: Path) -> None:
-    assert l10n(translated, "build").code == 0
-    first = l10n(translated, "check", "--browser")
-    assert first.code == 0 and launches(counted_chromium) >= 1 and unchanged(first.stdout) == 0
+def test_an_unchanged_site_loads_no_page(first_check: tuple[Kept, Result, int], counted_chromium: Path) -> None:
+    kept, first, launched = first_check
+    translated = kept.restore()
+    assert first.code == 0 and launched >= 1 and unchanged(first.stdout) == 0
     before = launches(counted_chromium)
     again = l10n(translated, "check", "--browser")
     assert again.code == 0 and unchanged(again.stdout) == 7  # 3 pages, 3 indexes, the chooser
@@ -66,10 +90,11 @@ def test_a_failing_verdict_is_kept_too_and_a_stylesheet_change_loads_every_page(
     assert fixed.code == 0 and unchanged(fixed.stdout) == 0
 
 
-def test_other_fonts_mean_another_verdict(translated: Path, counted_chromium: Path, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    assert l10n(translated, "build").code == 0
-    assert l10n(translated, "check", "--browser").code == 0
+def test_other_fonts_mean_another_verdict(first_check: tuple[Kept, Result, int], counted_chromium: Path,
+                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept, first, _ = first_check
+    translated = kept.restore()
+    assert first.code == 0
     conf = tmp_path / "fonts.conf"
     conf.write_text('<?xml version="1.0"?>\n<fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
                     "</fontconfig>\n", encoding="utf-8")
@@ -79,9 +104,11 @@ def test_other_fonts_mean_another_verdict(translated: Path, counted_chromium: Pa
     assert os.environ["FONTCONFIG_FILE"] == str(conf)
 
 
-def test_a_check_of_one_locale_keeps_the_other_verdicts(translated: Path, counted_chromium: Path) -> None:
-    assert l10n(translated, "build").code == 0
-    assert l10n(translated, "check", "--browser").code == 0
+def test_a_check_of_one_locale_keeps_the_other_verdicts(first_check: tuple[Kept, Result, int],
+                                                        counted_chromium: Path) -> None:
+    kept, first, _ = first_check
+    translated = kept.restore()
+    assert first.code == 0
     translate_catalog(translated, "ko", {**TRANSLATIONS["ko"], "Before you arrive": "도착하시기 전에"})
     assert l10n(translated, "build").code == 0
     korean = l10n(translated, "check", "--browser", "--locale", "ko")

@@ -122,9 +122,9 @@ def test_sitemap_is_valid_xml_with_reciprocal_alternates(translated: Path) -> No
     assert "https://clinic.example/ko/index.html" in urls
 
 
-def test_publish_writes_the_site_and_a_manifest(translated: Path, tmp_path: Path) -> None:
+def test_publish_writes_the_site_and_a_manifest(checked: Path, tmp_path: Path) -> None:
     dest = tmp_path / "www"
-    result = l10n(translated, "publish", "--dest", str(dest))
+    result = l10n(checked, "publish", "--dest", str(dest))
     assert result.code == 0, result.output
     manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
     pages = {(p["page"], p["locale"]) for p in manifest["pages"]}
@@ -141,21 +141,21 @@ def published_links(dest: Path) -> str:
     return "".join(p.read_text(encoding="utf-8") for p in dest.rglob("*") if p.suffix in (".html", ".xml"))
 
 
-def test_publish_leaves_out_a_withheld_page_and_strict_refuses(translated: Path, tmp_path: Path) -> None:
+def test_publish_leaves_out_a_withheld_page_and_strict_refuses(checked: Path, tmp_path: Path) -> None:
     dest = tmp_path / "www"
-    assert l10n(translated, "publish", "--dest", str(dest)).code == 0
+    assert l10n(checked, "publish", "--dest", str(dest)).code == 0
     before = snapshot(dest)
-    translate_catalog(translated, "ko", TRANSLATIONS["ko"], fuzzy={DISCLAIMER})
-    line = disclaimer_line(translated, "ko")
+    translate_catalog(checked, "ko", TRANSLATIONS["ko"], fuzzy={DISCLAIMER})
+    line = disclaimer_line(checked, "ko")
     # --strict: any withheld page refuses the whole publish, the destination untouched
-    strict = l10n(translated, "publish", "--dest", str(dest), "--strict")
+    strict = l10n(checked, "publish", "--dest", str(dest), "--strict")
     assert strict.code == 1
     assert "publish refused" in strict.stderr
     assert f"first-visit [ko]: not published: the disclaimer is fuzzy (needs review): " \
            f"locales/ko/LC_MESSAGES/messages.po:{line}" in strict.stderr
     assert snapshot(dest) == before
     # without it: every page that passes is published, the withheld one left out with its links
-    result = l10n(translated, "publish", "--dest", str(dest))
+    result = l10n(checked, "publish", "--dest", str(dest))
     assert result.code == 0, result.output
     assert f"WITHHELD: first-visit [ko]: the disclaimer is fuzzy (needs review): " \
            f"locales/ko/LC_MESSAGES/messages.po:{line}" in result.stderr
@@ -213,9 +213,9 @@ def test_strict_publish_refuses_pages_below_the_threshold(translated: Path, tmp_
     assert (dest / "ko" / "first-visit.html").is_file()
 
 
-def test_dry_run_publish_changes_nothing(translated: Path, tmp_path: Path) -> None:
+def test_dry_run_publish_changes_nothing(checked: Path, tmp_path: Path) -> None:
     dest = tmp_path / "www"
-    result = l10n(translated, "publish", "--dest", str(dest), "--dry-run")
+    result = l10n(checked, "publish", "--dest", str(dest), "--dry-run")
     assert result.code == 0
     assert "would add: ko/first-visit.html" in result.stdout
     assert not dest.exists()
@@ -293,41 +293,41 @@ def test_preview_server_serves_output_and_notices_changes(translated: Path) -> N
     assert rebuilt.is_set()
 
 
-def test_publish_runs_the_browser_gate(translated: Path, tmp_path: Path, monkeypatch) -> None:
+def test_publish_runs_the_browser_gate(checked: Path, tmp_path: Path, monkeypatch) -> None:
     dest = tmp_path / "www"
-    assert l10n(translated, "publish", "--dest", str(dest)).code == 0
+    assert l10n(checked, "publish", "--dest", str(dest)).code == 0
     before = snapshot(dest)
     # a stylesheet that hides only the Korean disclaimer: invisible to the HTML gate
     from pipeline.theme import PACKAGE_TEMPLATES
 
-    (translated / "templates").mkdir()
+    (checked / "templates").mkdir()
     css = (PACKAGE_TEMPLATES / "style.css").read_text(encoding="utf-8") + "\n:lang(ko) .disclaimer { display: none; }\n"
-    (translated / "templates" / "style.css").write_text(css, encoding="utf-8")
-    strict = l10n(translated, "publish", "--dest", str(dest), "--strict")
+    (checked / "templates" / "style.css").write_text(css, encoding="utf-8")
+    strict = l10n(checked, "publish", "--dest", str(dest), "--strict")
     assert strict.code == 1
     assert "first-visit [ko]: not published: in Chromium [ko]:" in strict.stderr and "the notice is not rendered" in strict.stderr
     assert snapshot(dest) == before
     # without --strict the Korean version is left out, with every link to it; the rest is published
-    result = l10n(translated, "publish", "--dest", str(dest))
+    result = l10n(checked, "publish", "--dest", str(dest))
     assert result.code == 0, result.output
     assert "WITHHELD: first-visit [ko]: in Chromium [ko]:" in result.stderr
     assert not (dest / "ko" / "first-visit.html").exists() and (dest / "ar" / "first-visit.html").is_file()
     assert "ko/first-visit.html" not in published_links(dest)
     before = snapshot(dest)
     monkeypatch.setenv("L10N_CHROMIUM", str(tmp_path / "no-such-chromium"))
-    missing = l10n(translated, "publish", "--dest", str(dest))
+    missing = l10n(checked, "publish", "--dest", str(dest))
     assert missing.code == 2
     assert "apt-get install" in missing.stderr
     assert snapshot(dest) == before
 
 
-def test_published_files_are_readable_by_a_web_server(translated: Path, tmp_path: Path) -> None:
+def test_published_files_are_readable_by_a_web_server(checked: Path, tmp_path: Path) -> None:
     import stat
 
     dest = tmp_path / "www"
-    assert l10n(translated, "publish", "--dest", str(dest)).code == 0
-    for path in [dest / "ko" / "first-visit.html", translated / "output" / "index.html",
-                 translated / "locales" / "ko" / "LC_MESSAGES" / "messages.po"]:
+    assert l10n(checked, "publish", "--dest", str(dest)).code == 0
+    for path in [dest / "ko" / "first-visit.html", checked / "output" / "index.html",
+                 checked / "locales" / "ko" / "LC_MESSAGES" / "messages.po"]:
         assert path.stat().st_mode & stat.S_IROTH, path
 
 
