@@ -509,8 +509,8 @@ class _Tab:
         files = []
         for url in urls:
             if url.startswith(self.origin):
-                path = (self.output / unquote(urlsplit(url).path).lstrip("/")).resolve()
-                if path.is_relative_to(self.output) and path.is_file():
+                path = _served_file(self.output, _inside(url))
+                if path is not None:
                     files.append(path)
             elif url in self.allowed:
                 files.append(self.allowed[url])
@@ -522,7 +522,7 @@ class _Tab:
         refs = []
         for tag, attr, written, absolute in urls:
             if absolute.startswith(self.origin):
-                inside = unquote(urlsplit(absolute).path).lstrip("/")
+                inside = _inside(absolute)
                 if (inside == "" or inside.endswith("/")) and attr == "href":
                     inside += "index.html"
                 refs.append([tag, attr, written, inside])
@@ -533,7 +533,7 @@ class _Tab:
         """What decides how the notice is laid out under any condition: its text and locale, the
         probe's signature (the notice's markup and its ancestors', the head, inline styles, the
         style rules that select anything in the page) and the site's non-image files served."""
-        lane.emulate(CONDITIONS[0], again=True)
+        lane.emulate(CONDITIONS[0])
         signature = lane.call(world, "l10nGate.signature()")
         own = page.path.resolve()
         served = sorted({str(p) for p in self.served if p.suffix.lower() not in _RASTER and p != own})
@@ -636,9 +636,9 @@ class _SiteServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-                inside = unquote(urlsplit(self.path).path).lstrip("/")
-                path = (site.output / inside).resolve()
-                if not (path.is_relative_to(site.output) and path.is_file()):
+                inside = _inside(self.path)
+                path = _served_file(site.output, inside)
+                if path is None:
                     if inside != "favicon.ico":  # Chromium asks for it of its own accord
                         site.missing.append(inside)
                     self.send_response(404)
@@ -666,6 +666,17 @@ class _SiteServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def _inside(url: str) -> str:
+    """The path inside ``output/`` a URL of the site's server names (``ko/x.html``; the root: "")."""
+    return unquote(urlsplit(url).path).lstrip("/")
+
+
+def _served_file(output: Path, inside: str) -> Path | None:
+    """The file of ``output/`` at ``inside``, or None: missing, a folder, or outside ``output/``."""
+    path = (output / inside).resolve()
+    return path if path.is_relative_to(output) and path.is_file() else None
 
 
 _RASTER = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico"}
