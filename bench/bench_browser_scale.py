@@ -82,6 +82,82 @@ from pipeline.cli import main
 main(prog_name="l10n")
 """
 
+# The floor: what loading the same page versions costs Chromium with no check at all, in one
+# process of the same kind (the check's own Chromium flags and loopback server, one tab, script on,
+# each load waited for): the CPU a version costs before the check measures anything.
+_FLOOR = """
+import json, sys, time
+from pathlib import Path
+from pipeline.checks.browser import CHROMIUM_ARGS, _SiteServer
+from playwright.sync_api import sync_playwright
+output, count, out = Path(sys.argv[1]).resolve(), int(sys.argv[2]), sys.argv[3]
+pages = sorted(output.glob("*/*.html"))
+pages = pages[:: max(1, len(pages) // count)][:count]
+server = _SiteServer(output)
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+    tab = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+    tab.goto(server.origin + pages[0].relative_to(output).as_posix())
+    print("ready", flush=True)
+    sys.stdin.readline()
+    start = time.perf_counter()
+    for page in pages:
+        tab.goto(server.origin + page.relative_to(output).as_posix(), wait_until="load")
+    seconds = time.perf_counter() - start
+    with open(out, "w") as handle:
+        json.dump({"seconds": seconds, "loads": len(pages)}, handle)
+    print("done", flush=True)
+    sys.stdin.readline()
+    browser.close()
+server.close()
+"""
+
+
+@dataclass
+class Floor:
+    loads: int
+    seconds: float  # wall seconds of the loads alone (Chromium already started and warm)
+    cpu_seconds: float  # CPU of the whole tree over those loads (from /proc)
+
+    @property
+    def cpu_per_load(self) -> float:
+        return self.cpu_seconds / self.loads
+
+    def ceiling(self, cores: int) -> float:
+        """Versions/s this machine could load with every core busy and nothing checked."""
+        return cores / self.cpu_per_load
+
+
+def measure_floor(root: Path, env: dict[str, str], count: int = 200) -> Floor:
+    """Bare loads of ``count`` page versions spread over ``output/`` (see ``_FLOOR``): the CPU the
+    tree spends between "ready" (Chromium started, one page loaded) and "done"."""
+    with tempfile.TemporaryDirectory(prefix="bench-floor-") as scratch:
+        report = Path(scratch) / "floor.json"
+        proc = subprocess.Popen([sys.executable, "-c", _FLOOR, str(root / "output"), str(count), str(report)],
+                                cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        sampler = TreeSampler(proc.pid)
+        try:
+            assert proc.stdout is not None and proc.stdin is not None
+            if proc.stdout.readline().strip() != "ready":
+                raise SystemExit("bench: the floor run did not start")
+            time.sleep(3 * SAMPLE_SECONDS)
+            before = sampler.seen_cpu_seconds
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+            if proc.stdout.readline().strip() != "done":
+                raise SystemExit("bench: the floor run failed")
+            time.sleep(3 * SAMPLE_SECONDS)  # the last loads' CPU sampled
+            after = sampler.seen_cpu_seconds
+            proc.stdin.write("end\n")
+            proc.stdin.flush()
+            proc.wait()
+        finally:
+            sampler.stop()
+            if proc.poll() is None:
+                proc.kill()
+        seen = json.loads(report.read_text(encoding="utf-8"))
+    return Floor(seen["loads"], seen["seconds"], after - before)
+
 
 @dataclass
 class Run:
@@ -410,12 +486,24 @@ def text_report(result: dict) -> str:
         f"one page changed: {change['page']} ({change['entries']} entry reworded per catalog); "
         f"{change['versions_changed']} page versions changed bytes; other files of output/ changed: "
         f"{_summary(change['others_changed'])}.",
+        _bound(result, runs[0]),
         f"harness outside the browser check: corpus {overhead['corpus']:.1f} s, build {overhead['build']:.1f} s, "
         f"edit + extract + update + translate + build {overhead['change']:.1f} s "
         f"({', '.join(f'{step} {seconds:.1f}' for step, seconds in change['steps'].items())}); "
         f"bench took {result['total_seconds']:.0f} s.",
     ]
     return "\n".join(lines)
+
+
+def _bound(result: dict, cold: Run) -> str:
+    """What bounds the cold pass: the check's CPU per version beside a bare load's."""
+    floor = Floor(**result["floor"])
+    cores = result["nproc"]
+    per_version = cold.cpu_seconds / cold.checked
+    return (f"what bounds it: a bare load of a page version (Chromium started, no check: {floor.loads} loads, "
+            f"{floor.seconds:.1f} s in one tab) costs {floor.cpu_per_load:.3f} CPU s, so {cores} cores load at most "
+            f"{floor.ceiling(cores):.1f} versions/s before anything is checked; the cold pass spent "
+            f"{per_version:.3f} CPU s a version ({per_version / floor.cpu_per_load:.1f} bare loads).")
 
 
 def _summary(names: list[str]) -> str:
@@ -463,6 +551,8 @@ def bench(pages: int, work: Path, env: dict[str, str]) -> dict:
     if cold.checked not in (pages * LANGUAGES, pages * LANGUAGES + LANGUAGES + 1):
         raise SystemExit(f"bench: the browser pass checked {cold.checked} page versions, expected "
                          f"{pages * LANGUAGES} and the {LANGUAGES + 1} indexes")
+    step("the floor: bare loads of 200 page versions, no check")
+    floor = measure_floor(root, env)
     step("rerun, nothing changed")
     rerun = measure("rerun, nothing changed", root, env)
     step("one source page changed: extract, update, translate, build")
@@ -474,6 +564,7 @@ def bench(pages: int, work: Path, env: dict[str, str]) -> dict:
         "pages": pages,
         "figures": figures(cold, rerun, changed, change),
         "runs": [asdict(run) for run in (cold, rerun, changed)],
+        "floor": asdict(floor),
         "change": asdict(change),
         "harness_seconds": {"corpus": corpus_seconds, "build": build_seconds, "change": change.seconds},
         "total_seconds": time.perf_counter() - started,

@@ -183,3 +183,34 @@ def test_the_pass_shared_among_processes_finds_the_same(copy: Path, tmp_path: Pa
         assert len(log.read_text().splitlines()) == int(jobs)  # a Chromium per process
     assert results["1"] == results["2"] and {f["file"] for f in results["1"]} == {
         f"output/{tag}/second-visit.html" for tag in ("en", "ko", "ar")}
+
+
+def test_a_long_share_renews_its_browser_context_and_finds_the_same(copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A renderer that lays out thousands of documents keeps memory: the pass replaces its browser
+    context every VERSIONS_PER_CONTEXT versions. Renewed after every second version, the pass finds
+    what one context finds."""
+    from pipeline.checks import browser
+
+    with_template(copy, style=HIDDEN_ON_SHORT_PAGES)
+    assert l10n(copy, "build").code == 0
+    monkeypatch.setenv("L10N_JOBS", "1")
+    results = {}
+    contexts: list[object] = []
+    real = browser._Tab.__init__
+
+    def counting(self, *args, **kwargs):
+        contexts.append(self)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(browser._Tab, "__init__", counting)
+    for every in (browser.VERSIONS_PER_CONTEXT, 2):
+        monkeypatch.setattr(browser, "VERSIONS_PER_CONTEXT", every)
+        contexts.clear()
+        (copy / ".cache" / "browser-verdicts.json").unlink(missing_ok=True)
+        result = l10n(copy, "check", "--browser", "--format", "json")
+        assert result.code == 1
+        results[every] = (findings(result), len(contexts))
+    (same, one), (renewed, many) = results.values()
+    assert same == renewed and {f["file"] for f in same} == {
+        f"output/{tag}/second-visit.html" for tag in ("en", "ko", "ar")}
+    assert one == 1 and many >= 4

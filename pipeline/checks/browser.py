@@ -288,6 +288,10 @@ def check_in_browser(
 
 
 MIN_SHARE = 4  # page versions a process must have to be worth its Chromium (about 1 s to start)
+# A renderer that has laid out thousands of documents holds on to memory (a 1,000-page pass grew
+# to 2.4 GB over two processes): the browser context, and with it the renderers, is replaced
+# after this many page versions (a new context costs about half a second).
+VERSIONS_PER_CONTEXT = 200
 
 
 @dataclass(frozen=True)
@@ -330,15 +334,22 @@ def _check_share(share: _Share) -> _ShareDone:
             # What Chromium on Linux sends, without "Headless": a page cannot tell the check from a reader.
             agent = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
                      f"Chrome/{browser.version.split('.')[0]}.0.0.0 Safari/537.36")
-            tab = _Tab(browser, share.config, share.allowed, agent, share.accessibility, dict(share.layouts))
-            for page in share.pages:
+            layouts = dict(share.layouts)
+            painted: dict[tuple[bytes, int, str], list[str]] = {}  # kept across contexts, as layouts are
+            for number, page in enumerate(share.pages):
+                if tab is None or number % VERSIONS_PER_CONTEXT == 0:
+                    if tab is not None:
+                        tab.close()
+                        tab = None
+                    tab = _Tab(browser, share.config, share.allowed, agent, share.accessibility, layouts)
+                    tab.painted = painted
                 try:
                     verdict = tab.check(page, screenshot_path(share.config, page), page.path in share.changed)
                 except PlaywrightError as exc:  # not a verdict: never cached
                     verdict = {"gate": {f"Chromium could not check the page: {_first_line(exc)}": [""]},
                                "final": False}
                 done.verdicts[page.path] = verdict
-            done.layouts = {k: v for k, v in tab.layouts.items() if k not in share.layouts}
+            done.layouts = {k: v for k, v in layouts.items() if k not in share.layouts}
         finally:
             if tab is not None:
                 tab.close()
@@ -446,6 +457,7 @@ class _Tab:
         return self.scripted[path]
 
     def close(self) -> None:
+        self.context.close()
         self.server.close()
 
     def check(self, page: BuiltPage, shot: Path, changed: bool) -> dict[str, Any]:
@@ -509,8 +521,8 @@ class _Tab:
         files = []
         for url in urls:
             if url.startswith(self.origin):
-                path = (self.output / unquote(urlsplit(url).path).lstrip("/")).resolve()
-                if path.is_relative_to(self.output) and path.is_file():
+                path = _served_file(self.output, _inside(url))
+                if path is not None:
                     files.append(path)
             elif url in self.allowed:
                 files.append(self.allowed[url])
@@ -522,7 +534,7 @@ class _Tab:
         refs = []
         for tag, attr, written, absolute in urls:
             if absolute.startswith(self.origin):
-                inside = unquote(urlsplit(absolute).path).lstrip("/")
+                inside = _inside(absolute)
                 if (inside == "" or inside.endswith("/")) and attr == "href":
                     inside += "index.html"
                 refs.append([tag, attr, written, inside])
@@ -533,7 +545,7 @@ class _Tab:
         """What decides how the notice is laid out under any condition: its text and locale, the
         probe's signature (the notice's markup and its ancestors', the head, inline styles, the
         style rules that select anything in the page) and the site's non-image files served."""
-        lane.emulate(CONDITIONS[0], again=True)
+        lane.emulate(CONDITIONS[0])
         signature = lane.call(world, "l10nGate.signature()")
         own = page.path.resolve()
         served = sorted({str(p) for p in self.served if p.suffix.lower() not in _RASTER and p != own})
@@ -636,9 +648,9 @@ class _SiteServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-                inside = unquote(urlsplit(self.path).path).lstrip("/")
-                path = (site.output / inside).resolve()
-                if not (path.is_relative_to(site.output) and path.is_file()):
+                inside = _inside(self.path)
+                path = _served_file(site.output, inside)
+                if path is None:
                     if inside != "favicon.ico":  # Chromium asks for it of its own accord
                         site.missing.append(inside)
                     self.send_response(404)
@@ -666,6 +678,17 @@ class _SiteServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def _inside(url: str) -> str:
+    """The path inside ``output/`` a URL of the site's server names (``ko/x.html``; the root: "")."""
+    return unquote(urlsplit(url).path).lstrip("/")
+
+
+def _served_file(output: Path, inside: str) -> Path | None:
+    """The file of ``output/`` at ``inside``, or None: missing, a folder, or outside ``output/``."""
+    path = (output / inside).resolve()
+    return path if path.is_relative_to(output) and path.is_file() else None
 
 
 _RASTER = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".bmp", ".ico"}
