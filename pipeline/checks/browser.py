@@ -219,7 +219,7 @@ def check_in_browser(
     """One browser pass over every built page version: the disclaimer as a reader sees it under
     every condition of ``CONDITIONS``, axe-core's WCAG 2.1 A/AA rules, and every image and local
     link. Versions whose verdict is in ``.cache/`` are not loaded; the others are shared among
-    ``L10N_JOBS`` processes (every core), each with a Chromium of its own."""
+    processes, one per ``CORES_PER_CHROMIUM`` of the ``L10N_JOBS`` cores, each with a Chromium of its own."""
     from .accessibility import accessibility_mode, axe_version
     from .browser_cache import VerdictCache
 
@@ -255,7 +255,7 @@ def check_in_browser(
 
         changed = {page.path for page in pending if cache.changed(page)}
         pending.sort(key=lambda page: page.locale)  # stable: in each locale, the order of the source
-        count = max(1, min(workers(), len(pending) // MIN_SHARE))
+        count = max(1, min(workers() // CORES_PER_CHROMIUM, len(pending) // MIN_SHARE))
         size = -(-len(pending) // count)
         # Contiguous shares of a list ordered by locale: versions alike (same locale, same notice)
         # meet in one process, which examines their layout under every condition once.
@@ -288,6 +288,10 @@ def check_in_browser(
 
 
 MIN_SHARE = 4  # page versions a process must have to be worth its Chromium (about 1 s to start)
+# One Chromium keeps about one and a half cores busy (its browser process, the page's renderer,
+# the compositor): on a quiet 2-core machine, 118 versions took 30.5 s (44 CPU s) in one process
+# and 50.7 s (90 CPU s) in two, which fought over the cores. A process per two cores.
+CORES_PER_CHROMIUM = 2
 # A renderer that has laid out thousands of documents holds on to memory (a 1,000-page pass grew
 # to 2.4 GB over two processes): the browser context, and with it the renderers, is replaced
 # after this many page versions (a new context costs about half a second).
