@@ -764,21 +764,24 @@ class _Lane:
 
     def shot(self, clip: dict[str, float] | None = None) -> bytes:
         """A PNG of ``clip`` (page coordinates; None: the viewport). Chromium sometimes has no
-        frame to give ("Unable to capture screenshot"): the tab is brought to front and asked again."""
+        frame to give ("Unable to capture screenshot", seen on the first page a fresh Chromium
+        shows): the tab is brought to front and asked again, after 0.1, 0.2, 0.4 and 0.8 s."""
         import base64
+        import time
 
         from playwright.sync_api import Error as PlaywrightError
 
         arguments: dict[str, Any] = {"format": "png", "optimizeForSpeed": True}
         if clip is not None:
             arguments["clip"] = {**clip, "scale": 1}
-        for attempt in range(3):
+        for attempt in range(5):
             try:
                 return base64.b64decode(self.cdp.send("Page.captureScreenshot", arguments)["data"])
             except PlaywrightError as exc:
-                if "Unable to capture screenshot" not in str(exc) or attempt == 2:
+                if "Unable to capture screenshot" not in str(exc) or attempt == 4:
                     raise
                 self.tab.bring_to_front()
+                time.sleep(0.1 * 2 ** attempt)
         raise AssertionError("unreachable")
 
 
