@@ -461,8 +461,14 @@ class _Tab:
         return self.scripted[path]
 
     def close(self) -> None:
-        self.context.close()
-        self.server.close()
+        from playwright.sync_api import Error as PlaywrightError
+
+        try:
+            self.context.close()
+        except PlaywrightError:  # Chromium gone: nothing left to close but the server
+            pass
+        finally:
+            self.server.close()
 
     def check(self, page: BuiltPage, shot: Path, changed: bool) -> dict[str, Any]:
         """The verdict on one page version: ``gate`` (problem -> condition labels), ``axe``
