@@ -88,14 +88,14 @@ main(prog_name="l10n")
 _FLOOR = """
 import json, sys, time
 from pathlib import Path
-from pipeline.checks.browser import CHROMIUM_ARGS, _SiteServer
+from pipeline.checks.browser import CHROMIUM_ARGS, DEFAULT_CHROMIUM, _SiteServer
 from playwright.sync_api import sync_playwright
 output, count, out = Path(sys.argv[1]).resolve(), int(sys.argv[2]), sys.argv[3]
 pages = sorted(output.glob("*/*.html"))
 pages = pages[:: max(1, len(pages) // count)][:count]
 server = _SiteServer(output)
 with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+    browser = playwright.chromium.launch(executable_path=str(DEFAULT_CHROMIUM), headless=True, args=CHROMIUM_ARGS)
     tab = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
     tab.goto(server.origin + pages[0].relative_to(output).as_posix())
     print("ready", flush=True)

@@ -211,12 +211,16 @@ def make_project(root: Path, **pages: str) -> Path:
     return root
 
 
-def make_translated(root: Path, **pages: str) -> Path:
-    """``make_project`` with every message approved in ko and ar."""
-    make_project(root, **pages)
+def approve_everything(root: Path) -> Path:
+    """Every message of the tiny project translated and approved in ko and ar."""
     for locale, table in TRANSLATIONS.items():
         translate_catalog(root, locale, table)
     return root
+
+
+def make_translated(root: Path, **pages: str) -> Path:
+    """``make_project`` with every message approved in ko and ar."""
+    return approve_everything(make_project(root, **pages))
 
 
 @pytest.fixture
@@ -228,9 +232,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture
 def translated(project: Path) -> Path:
     """The tiny project with every message approved in ko and ar."""
-    for locale, table in TRANSLATIONS.items():
-        translate_catalog(project, locale, table)
-    return project
+    return approve_everything(project)
 
 
 class Kept:
