@@ -84,25 +84,37 @@ main(prog_name="l10n")
 
 # The floor: what loading the same page versions costs Chromium with no check at all, in one
 # process of the same kind (the check's own Chromium flags and loopback server, one tab, script on,
-# each load waited for): the CPU a version costs before the check measures anything.
+# each load waited for): the CPU a version costs before the check measures anything. With "axe",
+# each load is also given what the issue asks of every version besides the disclaimer gate:
+# axe-core's WCAG 2.1 A/AA run, preloaded (with the probe) and run as the check runs it.
 _FLOOR = """
 import json, sys, time
 from pathlib import Path
-from pipeline.checks.browser import CHROMIUM_ARGS, DEFAULT_CHROMIUM, _SiteServer
+from pipeline.checks.accessibility import axe_source, run_expression
+from pipeline.checks.browser import CHROMIUM_ARGS, CONDITIONS, DEFAULT_CHROMIUM, PROBE, _Lane, _SiteServer
 from playwright.sync_api import sync_playwright
-output, count, out = Path(sys.argv[1]).resolve(), int(sys.argv[2]), sys.argv[3]
+output, count, out, axe = Path(sys.argv[1]).resolve(), int(sys.argv[2]), sys.argv[3], sys.argv[4] == "axe"
 pages = sorted(output.glob("*/*.html"))
 pages = pages[:: max(1, len(pages) // count)][:count]
 server = _SiteServer(output)
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path=str(DEFAULT_CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-    tab = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-    tab.goto(server.origin + pages[0].relative_to(output).as_posix())
+    lane = _Lane(browser.new_context(viewport={"width": 1280, "height": 800}), True)
+    if axe:
+        lane.preload(PROBE + ";\\n" + axe_source())
+
+    def load(page):
+        lane.start(server.origin + page.relative_to(output).as_posix(), CONDITIONS[0])
+        lane.tab.wait_for_load_state("load")
+        if axe:
+            lane.call(lane.world(), run_expression())
+
+    load(pages[0])
     print("ready", flush=True)
     sys.stdin.readline()
     start = time.perf_counter()
     for page in pages:
-        tab.goto(server.origin + page.relative_to(output).as_posix(), wait_until="load")
+        load(page)
     seconds = time.perf_counter() - start
     with open(out, "w") as handle:
         json.dump({"seconds": seconds, "loads": len(pages)}, handle)
@@ -128,12 +140,14 @@ class Floor:
         return cores / self.cpu_per_load
 
 
-def measure_floor(root: Path, env: dict[str, str], count: int = 200) -> Floor:
-    """Bare loads of ``count`` page versions spread over ``output/`` (see ``_FLOOR``): the CPU the
-    tree spends between "ready" (Chromium started, one page loaded) and "done"."""
+def measure_floor(root: Path, env: dict[str, str], count: int = 200, axe: bool = False) -> Floor:
+    """Bare loads of ``count`` page versions spread over ``output/`` (see ``_FLOOR``), each with
+    axe-core's run when ``axe``: the CPU the tree spends between "ready" (Chromium started, one
+    page loaded) and "done"."""
     with tempfile.TemporaryDirectory(prefix="bench-floor-") as scratch:
         report = Path(scratch) / "floor.json"
-        proc = subprocess.Popen([sys.executable, "-c", _FLOOR, str(root / "output"), str(count), str(report)],
+        proc = subprocess.Popen([sys.executable, "-c", _FLOOR, str(root / "output"), str(count), str(report),
+                                 "axe" if axe else "bare"],
                                 cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         sampler = TreeSampler(proc.pid)
         try:
@@ -496,14 +510,18 @@ def text_report(result: dict) -> str:
 
 
 def _bound(result: dict, cold: Run) -> str:
-    """What bounds the cold pass: the check's CPU per version beside a bare load's."""
-    floor = Floor(**result["floor"])
+    """What bounds the cold pass: the check's CPU per version beside a bare load's, and beside a
+    load with axe-core's run (what every version costs before the disclaimer gate measures)."""
+    floor, with_axe = Floor(**result["floor"]), Floor(**result["floor_axe"])
     cores = result["nproc"]
     per_version = cold.cpu_seconds / cold.checked
     return (f"what bounds it: a bare load of a page version (Chromium started, no check: {floor.loads} loads, "
             f"{floor.seconds:.1f} s in one tab) costs {floor.cpu_per_load:.3f} CPU s, so {cores} cores load at most "
-            f"{floor.ceiling(cores):.1f} versions/s before anything is checked; the cold pass spent "
-            f"{per_version:.3f} CPU s a version ({per_version / floor.cpu_per_load:.1f} bare loads).")
+            f"{floor.ceiling(cores):.1f} versions/s before anything is checked; a load with axe-core's WCAG run "
+            f"({with_axe.seconds:.1f} s) costs {with_axe.cpu_per_load:.3f} CPU s, at most "
+            f"{with_axe.ceiling(cores):.1f} versions/s before the disclaimer gate measures anything; the cold pass "
+            f"spent {per_version:.3f} CPU s a version ({per_version / floor.cpu_per_load:.1f} bare loads, "
+            f"{per_version / with_axe.cpu_per_load:.1f} loads with axe).")
 
 
 def _summary(names: list[str]) -> str:
@@ -551,8 +569,9 @@ def bench(pages: int, work: Path, env: dict[str, str]) -> dict:
     if cold.checked not in (pages * LANGUAGES, pages * LANGUAGES + LANGUAGES + 1):
         raise SystemExit(f"bench: the browser pass checked {cold.checked} page versions, expected "
                          f"{pages * LANGUAGES} and the {LANGUAGES + 1} indexes")
-    step("the floor: bare loads of 200 page versions, no check")
+    step("the floor: bare loads of 200 page versions, no check; then with axe-core's run on each")
     floor = measure_floor(root, env)
+    floor_axe = measure_floor(root, env, axe=True)
     step("rerun, nothing changed")
     rerun = measure("rerun, nothing changed", root, env)
     step("one source page changed: extract, update, translate, build")
@@ -565,6 +584,7 @@ def bench(pages: int, work: Path, env: dict[str, str]) -> dict:
         "figures": figures(cold, rerun, changed, change),
         "runs": [asdict(run) for run in (cold, rerun, changed)],
         "floor": asdict(floor),
+        "floor_axe": asdict(floor_axe),
         "change": asdict(change),
         "harness_seconds": {"corpus": corpus_seconds, "build": build_seconds, "change": change.seconds},
         "total_seconds": time.perf_counter() - started,

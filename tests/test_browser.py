@@ -215,3 +215,29 @@ def test_shipped_site_passes_in_chromium(repo_copy: Path) -> None:
     text = l10n(repo_copy, "check", "--browser")
     assert "19 in Chromium" in text.stdout  # nine pages, nine indexes, the chooser
     assert not list((repo_copy / "reports" / "screenshots").rglob("*.png"))
+
+
+def test_a_notice_drawn_on_the_same_pixels_anywhere_shares_the_painted_answer() -> None:
+    """The painted answer (glyphs painted, contrast) is kept by what ``compare`` reads: the two
+    screenshots and the device pixels each glyph's box covers in them. A notice a fraction of a
+    pixel lower, or on another page further down, covers the same pixels; a whole pixel, a
+    glyph narrower than a pixel, another size or density do not."""
+    from pipeline.checks.browser import _pixel_boxes
+
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + struct.pack(">II", 300, 40)
+
+    def layout(dy: float = 0.0, top: int = 100, glyph: float = 8.0, scale: int = 1) -> dict:
+        def rect(x0: float, x1: float) -> list[float]:
+            return [x0, top + 5.11 + dy, x1, top + 28.11 + dy]
+        return {"region": {"left": 10, "top": top, "right": 310, "bottom": top + 40}, "scale": scale,
+                "minContrast": 4.5,
+                "layout": [{"text": "Side", "strong": True, "rects": [rect(20.1, 50.3)],
+                            "graphemes": [{"text": "S", "rects": [rect(20.1, 20.1 + glyph)]}]}]}
+
+    key = _pixel_boxes(layout(), png)
+    assert _pixel_boxes(layout(dy=0.19), png) == key  # 5.11 -> 5.30: the same pixel rows
+    assert _pixel_boxes(layout(top=837), png) == key  # further down the page, the region with it
+    assert _pixel_boxes(layout(dy=1.0), png) != key
+    assert _pixel_boxes(layout(glyph=0.5), png) != key  # compare skips a glyph under a pixel wide
+    assert _pixel_boxes(layout(scale=2), png) != key
+    assert _pixel_boxes(layout(), png[:16] + struct.pack(">II", 300, 41)) != key

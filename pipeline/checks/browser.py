@@ -339,7 +339,7 @@ def _check_share(share: _Share) -> _ShareDone:
             agent = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
                      f"Chrome/{browser.version.split('.')[0]}.0.0.0 Safari/537.36")
             layouts = dict(share.layouts)
-            painted: dict[tuple[bytes, int, str], list[str]] = {}  # kept across contexts, as layouts are
+            painted: dict[tuple[bytes, bytes, str], list[str]] = {}  # kept across contexts, as layouts are
             for number, page in enumerate(share.pages):
                 if tab is None or number % VERSIONS_PER_CONTEXT == 0:
                     if tab is not None:
@@ -413,7 +413,7 @@ class _Tab:
         self.unloadable: list[str] = []
         self.served: list[Path] = []  # files served to the page being checked
         self.scripted: dict[Path, bool] = {}  # file -> whether it could make script on and off differ
-        self.painted: dict[tuple[bytes, int, str], list[str]] = {}  # see _measure
+        self.painted: dict[tuple[bytes, bytes, str], list[str]] = {}  # see _measure
         self.context: BrowserContext = browser.new_context(
             viewport={"width": first.width, "height": first.height}, device_scale_factor=first.density,
             user_agent=agent, service_workers="block",
@@ -453,8 +453,9 @@ class _Tab:
         route.fulfill(path=self.allowed[route.request.url])
 
     def _scripted(self, path: Path) -> bool:
-        """Whether a served file could render differently with script off: a script, <noscript>,
-        the ``scripting`` media feature, an event handler attribute, a frame (its own scripts)."""
+        """Whether a served file could run script or render differently with script off: a script,
+        <noscript>, the ``scripting`` media feature, an event handler attribute, a ``javascript:``
+        URL, a frame (its own scripts)."""
         if path not in self.scripted:
             text = path.read_bytes().decode("utf-8", "replace").lower() if path.suffix in _TEXT_FILES else ""
             self.scripted[path] = bool(_SCRIPTED.search(text))
@@ -625,20 +626,21 @@ class _Tab:
         clip = {"x": region["left"] + seen["scrollX"], "y": region["top"] + seen["scrollY"],
                 "width": region["right"] - region["left"], "height": region["bottom"] - region["top"]}
         with_text = lane.shot(clip)
+        lane.call(world, "l10nGate.conceal(true)")
+        try:
+            without_text = lane.shot(clip)
+        finally:
+            lane.call(world, "l10nGate.conceal(false)")
         layout = {"region": region, "layout": seen["layout"], "scale": condition.density, "minContrast": MIN_CONTRAST}
-        # The same pixels with the same glyph boxes (relative to the region) give the same answer:
-        # the notice at 768, 1280 and 1920 px is usually drawn alike, script on or off.
-        key = (hashlib.sha256(with_text).digest(), condition.density, _relative(layout))
+        # compare() reads nothing but the two screenshots and the pixels the glyphs' boxes cover in
+        # them: the same gives the same answer, wherever the notice was (at 768, 1280 and 1920 px,
+        # script on or off, on every page of a site it is usually drawn alike).
+        key = (hashlib.sha256(with_text).digest(), hashlib.sha256(without_text).digest(),
+               _pixel_boxes(layout, with_text))
         if key not in self.painted:
             if len(self.painted) > 4096:
                 self.painted.clear()
-            lane.call(world, "l10nGate.conceal(true)")
-            try:
-                without_text = lane.shot(clip)
-            except BaseException:
-                lane.call(world, "l10nGate.conceal(false)")
-                raise
-            self.painted[key] = lane.call(  # compare() first lifts the concealment
+            self.painted[key] = lane.call(
                 world, f"l10nGate.compare({_b64(with_text)}, {_b64(without_text)}, {json.dumps(layout)})")["problems"]
         return problems + self.painted[key]
 
@@ -657,6 +659,8 @@ class _SiteServer:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # connections kept open: no new one for every page version
+
             def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
                 inside = _inside(self.path)
                 path = _served_file(site.output, inside)
@@ -795,17 +799,28 @@ class _ProbeError(Exception):
     pass
 
 
-def _relative(layout: dict[str, Any]) -> str:
-    """The glyph boxes of a layout relative to its region, as text to compare."""
-    left, top = layout["region"]["left"], layout["region"]["top"]
+def _pixel_boxes(layout: dict[str, Any], png: bytes) -> str:
+    """What ``compare`` reads of a layout, as text to compare: each word's text and the device
+    pixels of the screenshot its boxes and its graphemes' boxes cover (computed as ``compare``'s
+    ``box`` does). Two measures alike in these and in the pixels get the same answer, wherever on
+    the page the notice was: a notice a fraction of a pixel lower has other boxes, the same pixels."""
+    import math
+    import struct
 
-    def moved(rects: list[list[float]]) -> list[list[float]]:
-        return [[round(r[0] - left, 2), round(r[1] - top, 2), round(r[2] - left, 2), round(r[3] - top, 2)]
-                for r in rects]
+    width, height = struct.unpack(">II", png[16:24])  # the PNG's IHDR
+    left, top, scale = layout["region"]["left"], layout["region"]["top"], layout["scale"]
 
-    words = [[w["text"], moved(w["rects"]), [[g["text"], moved(g["rects"])] for g in w["graphemes"]]]
+    def box(r: list[float]) -> tuple[int, ...]:
+        x0 = max(0, math.floor((r[0] - left) * scale))
+        y0 = max(0, math.floor((r[1] - top) * scale))
+        x1 = min(width, math.ceil((r[2] - left) * scale))
+        y1 = min(height, math.ceil((r[3] - top) * scale))
+        return x0, y0, max(x0, x1), max(y0, y1)
+
+    words = [[w["text"], w.get("strong"), [box(r) for r in w["rects"]],
+              [[box(r) for r in g["rects"] if r[2] - r[0] >= 1 and r[3] - r[1] >= 1] for g in w["graphemes"]]]
              for w in layout["layout"]]
-    return json.dumps([words, layout["region"]["right"] - left, layout["region"]["bottom"] - top])
+    return json.dumps([words, width, height, layout["minContrast"]])
 
 
 def _b64(data: bytes) -> str:

@@ -11,7 +11,8 @@ installs ``globalThis.l10nGate`` in that world; ``browser.py`` calls its functio
 - ``conceal(on)``: paint the notice's own text transparent (a CSS highlight: no DOM change, no
   restyle of anything else), to photograph what is behind it;
 - ``compare(withText, withoutText, layout)``: the two screenshots -> which glyphs are painted
-  and the contrast of their pixels against the pixels behind them;
+  and the contrast of their pixels against the pixels behind them (it reads nothing else: the
+  same screenshots and the same pixel boxes give the same answer, see ``_pixel_boxes``);
 - ``signature()``: what decides how the notice is laid out, to recognise versions alike;
 - ``assets()``: every image (decoded or not) and every URL the page refers to;
 - ``centre()``: the notice in the middle of the viewport, for a reviewer's screenshot.
@@ -288,7 +289,6 @@ const INK = 4;  // a channel that changes by more than this when the text is mad
 
 // The two screenshots of one region: which glyphs are painted, and their contrast.
 async function compare(withText, withoutText, {region, layout, scale, minContrast}) {
-  conceal(false);
   const [a, b] = [await pixels(withText), await pixels(withoutText)];
   const problems = [];
   if (a.width !== b.width || a.height !== b.height) {
