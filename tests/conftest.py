@@ -238,10 +238,10 @@ def translated(project: Path) -> Path:
 class Kept:
     """A project as it was at one moment, put back at the same path for each test that asks.
 
-    The browser pass keys its verdicts (`.cache/browser-verdicts.json`) on each page's path, so a
-    project checked in Chromium once and put back where it was checked reuses those verdicts: a
-    test's own pass then lays out only what the test changed. Tests of a module run one after
-    another in one process (pytest-xdist --dist loadscope), so they take turns at the path."""
+    The browser pass keeps its verdicts (`.cache/browser-verdicts.json`) with the project, so a
+    project checked in Chromium once and put back reuses those verdicts: a test's own pass then
+    lays out only what the test changed. Tests of a module run one after another in one process
+    (pytest-xdist --dist loadscope), so they take turns at the path."""
 
     def __init__(self, root: Path, name: str = "kept") -> None:
         self.root = root

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 from pathlib import Path
 
@@ -70,6 +71,24 @@ def test_an_unchanged_site_loads_no_page(first_check: tuple[Kept, Result, int], 
     assert l10n(translated, "build").code == 0
     third = l10n(translated, "check", "--browser")
     assert third.code == 0 and unchanged(third.stdout) == 6 and launches(counted_chromium) == before + 1
+
+
+def test_a_copy_of_a_checked_project_elsewhere_keeps_every_verdict(first_check: tuple[Kept, Result, int],
+                                                                    counted_chromium: Path, tmp_path: Path) -> None:
+    """Another clone, a CI cache restored elsewhere: the verdicts are keyed by each page's place in
+    output/, not by where the project is."""
+    kept, _first, _launched = first_check
+    elsewhere = tmp_path / "another clone"
+    shutil.copytree(kept.restore(), elsewhere, symlinks=True)
+    again = l10n(elsewhere, "check", "--browser")
+    assert again.code == 0 and unchanged(again.stdout) == 7
+    assert launches(counted_chromium) == 0
+
+    # a page changed in the copy is laid out again, alone
+    page = next((elsewhere / "output" / "ko").glob("*.html"))
+    page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    third = l10n(elsewhere, "check", "--browser")
+    assert third.code == 0 and unchanged(third.stdout) == 6 and launches(counted_chromium) == 1
 
 
 def test_a_failing_verdict_is_kept_too_and_a_stylesheet_change_loads_every_page(translated: Path,

@@ -296,6 +296,9 @@ CORES_PER_CHROMIUM = 2
 # to 2.4 GB over two processes): the browser context, and with it the renderers, is replaced
 # after this many page versions (a new context costs about half a second).
 VERSIONS_PER_CONTEXT = 200
+# Two browser contexts take turns: Chromium loads the next version in one while the process
+# measures the other's (the load's parsing, scripts and layout run beside the measuring).
+CONTEXTS = 2
 
 
 @dataclass(frozen=True)
@@ -333,20 +336,31 @@ def _check_share(share: _Share) -> _ShareDone:
         except PlaywrightError as exc:
             done.failure = f"Chromium did not start: {_first_line(exc)}"
             return done
-        tab = None
+        tabs: list[_Tab | None] = [None] * CONTEXTS
         try:
             # What Chromium on Linux sends, without "Headless": a page cannot tell the check from a reader.
             agent = (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
                      f"Chrome/{browser.version.split('.')[0]}.0.0.0 Safari/537.36")
             layouts = dict(share.layouts)
             painted: dict[tuple[bytes, bytes, str], list[str]] = {}  # kept across contexts, as layouts are
+
+            def begin(number: int) -> None:
+                """Start loading version ``number`` in its context (renewed now and then)."""
+                slot = number % CONTEXTS
+                old = tabs[slot]
+                if old is None or number % VERSIONS_PER_CONTEXT < CONTEXTS:
+                    tabs[slot] = None
+                    if old is not None:
+                        old.close()
+                    tabs[slot] = _Tab(browser, share.config, share.allowed, agent, share.accessibility, layouts)
+                    tabs[slot].painted = painted
+                tabs[slot].begin(share.pages[number])
+
+            begin(0)
             for number, page in enumerate(share.pages):
-                if tab is None or number % VERSIONS_PER_CONTEXT == 0:
-                    if tab is not None:
-                        tab.close()
-                        tab = None
-                    tab = _Tab(browser, share.config, share.allowed, agent, share.accessibility, layouts)
-                    tab.painted = painted
+                if number + 1 < len(share.pages):
+                    begin(number + 1)  # loads while this one is measured
+                tab = tabs[number % CONTEXTS]
                 try:
                     verdict = tab.check(page, screenshot_path(share.config, page), page.path in share.changed)
                 except PlaywrightError as exc:  # not a verdict: never cached
@@ -355,8 +369,9 @@ def _check_share(share: _Share) -> _ShareDone:
                 done.verdicts[page.path] = verdict
             done.layouts = {k: v for k, v in layouts.items() if k not in share.layouts}
         finally:
-            if tab is not None:
-                tab.close()
+            for tab in tabs:
+                if tab is not None:
+                    tab.close()
             browser.close()
     return done
 
@@ -428,6 +443,8 @@ class _Tab:
         self.context.clock.pause_at(CLOCK_START + 1)
         self.lanes: dict[bool, _Lane] = {}  # script on / off; the second opened when a page needs it
         self.front: bool | None = None  # the lane whose tab is in front
+        self.begun: BuiltPage | None = None  # the version being loaded (see begin)
+        self.begin_error: Exception | None = None
 
     def lane(self, script: bool) -> _Lane:
         """The tab with script on or off, in front: Chromium paints a tab in the background
@@ -471,22 +488,40 @@ class _Tab:
         finally:
             self.server.close()
 
-    def check(self, page: BuiltPage, shot: Path, changed: bool) -> dict[str, Any]:
-        """The verdict on one page version: ``gate`` (problem -> condition labels), ``axe``
-        (violations, None when off), ``broken`` (images that do not decode), ``refs`` (every
-        local file it refers to), ``layout`` (its layout key)."""
+    def begin(self, page: BuiltPage) -> None:
+        """Start loading ``page`` (script on, the first condition); ``check`` waits for it. Chromium
+        goes on loading it while the process measures a version in another context."""
         from playwright.sync_api import Error as PlaywrightError
 
         self.unloadable.clear()
         self.served.clear()
         self.server.missing.clear()
-        url = self.origin + page.path.resolve().relative_to(self.output).as_posix()
+        self.begun, self.begin_error = page, None
+        try:
+            self.lane(True).start(self._url(page), CONDITIONS[0])
+        except PlaywrightError as exc:
+            self.begin_error = exc
+
+    def _url(self, page: BuiltPage) -> str:
+        return self.origin + page.path.resolve().relative_to(self.output).as_posix()
+
+    def check(self, page: BuiltPage, shot: Path, changed: bool) -> dict[str, Any]:
+        """The verdict on one page version (loaded by ``begin``, or now): ``gate`` (problem ->
+        condition labels), ``axe`` (violations, None when off), ``broken`` (images that do not
+        decode), ``refs`` (every local file it refers to), ``layout`` (its layout key)."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        if self.begun is not page:
+            self.begin(page)
+        self.begun = None
+        url = self._url(page)
         first = CONDITIONS[0]
         verdict: dict[str, Any] = {"gate": {}}
         gate: list[tuple[str, list[str]]] = []
         lane = self.lane(True)
         try:
-            lane.start(url, first)
+            if self.begin_error is not None:
+                raise self.begin_error
             lane.tab.wait_for_load_state("load")
             self.context.clock.run_for(PAGE_TIME_MS)
             world = lane.world()
@@ -559,7 +594,8 @@ class _Tab:
         lane.emulate(CONDITIONS[0])
         signature = lane.call(world, "l10nGate.signature()")
         own = page.path.resolve()
-        served = sorted({str(p) for p in self.served if p.suffix.lower() not in _RASTER and p != own})
+        served = sorted({p.relative_to(self.output).as_posix() if p.is_relative_to(self.output) else str(p)
+                         for p in self.served if p.suffix.lower() not in _RASTER and p != own})
         return hashlib.sha256("\0".join([page.locale, page.expected or "\1", signature, *served,
                                          *self.unloadable]).encode()).hexdigest()
 
@@ -683,8 +719,16 @@ class _SiteServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer((LOOPBACK, 0), Handler)
-        self.httpd.daemon_threads = True
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                # Not printed (only the CLI prints): a connection Chromium closed (its context
+                # closed) needs no answer; a file that could not be read fails the page's load,
+                # which the check reports.
+                pass
+
+        self.httpd = Server((LOOPBACK, 0), Handler)
         self.origin = f"http://{LOOPBACK}:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="l10n-site-server", daemon=True)
         self.thread.start()

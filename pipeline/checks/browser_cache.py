@@ -37,6 +37,7 @@ class VerdictCache:
 
         self.path = config.cache_dir / CACHE_NAME
         self.root = config.root
+        self.output = config.output_dir
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(stored, dict) or not all(isinstance(stored.get(k), dict)
@@ -60,7 +61,11 @@ class VerdictCache:
             _fonts(), os.environ.get("FONTCONFIG_FILE", ""), site.hexdigest()]).encode()).hexdigest()
 
     def key(self, page: BuiltPage) -> str:
-        return hashlib.sha256("\0".join([self.context, page.locale, str(page.path), page.expected or "\1",
+        """The version's key: its bytes, its place in ``output/`` (where its relative links lead),
+        the text its notice must read, and the context. Not where the project is: a copy of a
+        checked project (another clone, CI's restored cache) keeps every verdict."""
+        inside = page.path.relative_to(self.output).as_posix()
+        return hashlib.sha256("\0".join([self.context, page.locale, inside, page.expected or "\1",
                                          "notice" if page.notice else "no notice"]).encode()
                               + page.path.read_bytes()).hexdigest()
 
