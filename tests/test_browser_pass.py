@@ -187,9 +187,10 @@ def test_the_pass_shared_among_processes_finds_the_same(copy: Path, tmp_path: Pa
 
 def test_a_long_share_renews_its_browser_context_and_finds_the_same(copy: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """A renderer that lays out thousands of documents keeps memory: the pass replaces its browser
-    contexts every VERSIONS_PER_CONTEXT versions. Renewed after every second version, the pass finds
-    what it finds in the CONTEXTS contexts it starts with."""
+    """A renderer that lays out thousands of documents keeps memory: the pass collects its garbage
+    every COLLECT_EVERY versions and replaces its browser contexts every VERSIONS_PER_CONTEXT.
+    Renewed after every second version and collected after each, the pass finds what it finds in
+    the CONTEXTS contexts it starts with."""
     from pipeline.checks import browser
 
     with_template(copy, style=HIDDEN_ON_SHORT_PAGES)
@@ -203,9 +204,19 @@ def test_a_long_share_renews_its_browser_context_and_finds_the_same(copy: Path,
         contexts.append(self)
         real(self, *args, **kwargs)
 
+    collected: list[object] = []
+    real_collect = browser._Tab.collect_garbage
+
+    def collecting(self):
+        collected.append(self)
+        real_collect(self)
+
     monkeypatch.setattr(browser._Tab, "__init__", counting)
+    monkeypatch.setattr(browser._Tab, "collect_garbage", collecting)
+    monkeypatch.setattr(browser, "MIN_TURNS", 1)  # the contexts take turns even on a tiny site
     for every in (browser.VERSIONS_PER_CONTEXT, 2):
         monkeypatch.setattr(browser, "VERSIONS_PER_CONTEXT", every)
+        monkeypatch.setattr(browser, "COLLECT_EVERY", 1 if every == 2 else browser.COLLECT_EVERY)
         contexts.clear()
         (copy / ".cache" / "browser-verdicts.json").unlink(missing_ok=True)
         result = l10n(copy, "check", "--browser", "--format", "json")
@@ -215,3 +226,4 @@ def test_a_long_share_renews_its_browser_context_and_finds_the_same(copy: Path,
     assert same == renewed and {f["file"] for f in same} == {
         f"output/{tag}/second-visit.html" for tag in ("en", "ko", "ar")}
     assert one == browser.CONTEXTS and many >= 4
+    assert len(collected) >= 4  # (in the second pass: after every version)
