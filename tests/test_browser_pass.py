@@ -227,3 +227,39 @@ def test_a_long_share_renews_its_browser_context_and_finds_the_same(copy: Path,
         f"output/{tag}/second-visit.html" for tag in ("en", "ko", "ar")}
     assert one == browser.CONTEXTS and many >= 4
     assert len(collected) >= 4  # (in the second pass: after every version)
+
+
+@pytest.mark.parametrize("failing", [1, 3])
+def test_a_load_that_fails_in_either_context_fails_that_version_alone_and_is_not_kept(
+        copy: Path, monkeypatch: pytest.MonkeyPatch, failing: int) -> None:
+    """The contexts take turns: a version's load starts while the one before it is measured. The
+    load started at the Nth call failing (the first context's, or the second's) fails that
+    version, not its neighbours, and its verdict is not kept: the next pass loads it alone."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    from pipeline.checks import browser
+
+    monkeypatch.setenv("L10N_JOBS", "1")
+    monkeypatch.setattr(browser, "MIN_TURNS", 1)
+    calls = []
+    real = browser._Lane.start
+
+    def start(self, url, condition):
+        if not self.script:  # (a layout's script-off load: not one the contexts take turns at)
+            return real(self, url, condition)
+        calls.append(url)
+        if len(calls) == failing:
+            raise PlaywrightError("net::ERR_INJECTED")
+        return real(self, url, condition)
+
+    monkeypatch.setattr(browser._Lane, "start", start)
+    result = l10n(copy, "check", "--browser", "--format", "json")
+    assert result.code == 1
+    failed = findings(result)
+    assert len(failed) == 1 and "net::ERR_INJECTED" in failed[0]["message"], [f["message"] for f in failed]
+    assert failed[0]["file"] == "output/" + calls[failing - 1].split("/", 3)[3]
+
+    monkeypatch.setattr(browser._Lane, "start", real)
+    again = l10n(copy, "check", "--browser")
+    assert again.code == 0, again.output
+    assert "unchanged: verdicts from .cache/" in again.stdout and f"{len(set(calls)) - 1} unchanged" in again.stdout

@@ -360,8 +360,8 @@ def _check_share(share: _Share) -> _ShareDone:
                     tabs[slot] = None
                     if old is not None:
                         old.close()
-                    tabs[slot] = _Tab(browser, share.config, share.allowed, agent, share.accessibility, layouts)
-                    tabs[slot].painted = painted
+                    tabs[slot] = _Tab(browser, share.config, share.allowed, agent, share.accessibility, layouts,
+                                      painted)
                 tabs[slot].begin(share.pages[number])
 
             begin(0)
@@ -429,7 +429,8 @@ class _Tab:
     first version of a layout stands for the others under the other conditions."""
 
     def __init__(self, browser: Any, config: Config, allowed: dict[str, Path], agent: str,
-                 accessibility: str = "off", layouts: dict[str, Any] | None = None) -> None:
+                 accessibility: str = "off", layouts: dict[str, Any] | None = None,
+                 painted: dict[tuple[bytes, bytes, str], list[str]] | None = None) -> None:
         first = CONDITIONS[0]
         self.output = config.output_dir.resolve()
         self.allowed = allowed
@@ -438,7 +439,7 @@ class _Tab:
         self.unloadable: list[str] = []
         self.served: list[Path] = []  # files served to the page being checked
         self.scripted: dict[Path, bool] = {}  # file -> whether it could make script on and off differ
-        self.painted: dict[tuple[bytes, bytes, str], list[str]] = {}  # see _measure
+        self.painted = painted if painted is not None else {}  # see _measure
         self.context: BrowserContext = browser.new_context(
             viewport={"width": first.width, "height": first.height}, device_scale_factor=first.density,
             user_agent=agent, service_workers="block",
@@ -480,9 +481,9 @@ class _Tab:
         route.fulfill(path=self.allowed[route.request.url])
 
     def _scripted(self, path: Path) -> bool:
-        """Whether a served file could run script or render differently with script off: a script,
-        <noscript>, the ``scripting`` media feature, an event handler attribute, a ``javascript:``
-        URL, a frame (its own scripts)."""
+        """Whether a served file could render differently with script off: a script, <noscript>,
+        the ``scripting`` media feature, an event handler attribute, a ``javascript:`` URL, a frame
+        (its own scripts)."""
         if path not in self.scripted:
             text = path.read_bytes().decode("utf-8", "replace").lower() if path.suffix in _TEXT_FILES else ""
             self.scripted[path] = bool(_SCRIPTED.search(text))
